@@ -1,0 +1,43 @@
+# Two commands on a fresh machine:  make run  (dashboard on the built datasets)
+#                                   make test (everything CI runs)
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+
+.PHONY: setup datasets run test lint chromium bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# Rebuilds only what changed: publishing skips files whose bytes are already current.
+datasets: setup
+	$(PY) -m etl build
+
+run: datasets
+	$(PY) -m dashboard
+
+# Debian's Chromium for the browser tests (a test tool's own browser download fails here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; \
+	fi
+
+lint: setup
+	$(PY) -m ruff check .
+
+test: setup chromium lint
+	$(PY) -m etl check
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,165 @@
+"""Command line: ``python -m etl build | check | extract FILE --out DIR``.
+
+Bad input ends with one line naming the file (and line) and exit code 2 — no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from etl.dictionary import datasets
+from etl.errors import GazetteError
+from etl.extractors import Context
+from etl.paths import ROOT
+from etl.pipeline import assemble, extract_issue, run, stale_files, stderr_progress
+from etl.publish import csv_bytes, recover
+from etl.reader import Issue, read_issue
+
+EXIT_BAD_INPUT = 2
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    started = time.perf_counter()
+    note = recover(root / "datasets")
+    if note:
+        stderr_progress(f"note: {note}")
+    result, changed = run(root, stderr_progress)
+    print(f"Built {len(result.frames)} datasets from {len(result.issues)} issues "
+          f"(data as of {result.build_date}) in {time.perf_counter() - started:.1f}s")
+    for line in result.summary():
+        print("  " + line)
+    print(f"  files changed: {', '.join(changed) if changed else 'none (already up to date)'}")
+    return 0
+
+
+def _read_published(path: Path, name: str) -> pd.DataFrame:
+    from etl.dictionary import coerce
+    spec = datasets()[name]
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = frame.replace("", None)
+    for col in spec.columns:
+        if col.type == "boolean" and col.name in frame.columns:
+            frame[col.name] = frame[col.name].map({"true": True, "false": False, None: None})
+    return coerce(frame, spec)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from etl.validate import validate
+    root = Path(args.root)
+    out = root / "datasets"
+    problems = []
+    for name, spec in datasets().items():
+        path = out / f"{name}.csv"
+        if not path.exists():
+            problems.append(f"{path}: missing — run `python -m etl build`")
+            continue
+        try:
+            validate(_read_published(path, name), spec)
+        except (GazetteError, ValueError) as exc:
+            problems.append(f"{path}: {exc}")
+    stale = stale_files(root)
+    if stale:
+        problems.append("stale (a rebuild differs from the published files): "
+                        + ", ".join(stale) + " — run `python -m etl build` and commit")
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        return 1
+    print(f"ok: {len(datasets())} datasets valid against the dictionary and reproducible")
+    return 0
+
+
+def describe_issue(issue: Issue, found: dict) -> list[str]:
+    """What an issue holds, line by line: documents, tables recognised and not."""
+    lines = [f"{issue.path}: issue {issue.issue_id} (published {issue.published_on or '?'})"]
+    for doc in issue.documents:
+        number = doc.doc_number.text if doc.doc_number else "—"
+        lines.append(f"  line {doc.start_line}: document {number} {doc.title} "
+                     f"(signed {doc.signed_on or '?'}, {doc.issuer or '?'})")
+    used = {line: name for name, ex in found.items() for line in ex.tables}
+    for table in issue.tables:
+        by = used.get(table.header_line)
+        status = f"recognised by {by}" if by else "not recognised"
+        lines.append(f"  line {table.header_line}-{table.end_line}: table "
+                     f"{table.title or '(untitled)'} — {len(table.rows)} rows, {status}")
+    for name, ex in found.items():
+        for note in ex.notes:
+            lines.append(f"  {name}: {note}")
+    return lines
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    issue = read_issue(args.file)
+    ctx = Context(reference_dir=Path(args.root) / "datasets" / "reference")
+    found = extract_issue(issue, ctx)
+    frames = assemble([found], ctx, only_found=True)
+    for line in describe_issue(issue, found):
+        print(line)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if not frames:
+        print("no dataset found in this file")
+    for name, frame in frames.items():
+        target = out / f"{name}.csv"
+        tmp = target.with_suffix(".csv.tmp")
+        tmp.write_bytes(csv_bytes(frame, datasets()[name]))
+        tmp.replace(target)
+        print(f"wrote {target} ({len(frame)} rows)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    p.add_argument("--root", default=str(ROOT), help="repository root (default: this checkout)")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="build and publish every dataset from the manifest")
+    sub.add_parser("check", help="validate published files and check they are reproducible")
+    ex = sub.add_parser("extract", help="run every extractor on one gazette text file")
+    ex.add_argument("file")
+    ex.add_argument("--out", required=True, help="directory for <dataset>.csv files")
+    for module in _plugins():
+        module.register(sub)
+    return p
+
+
+def _plugins() -> list:
+    """Sub-commands defined next to the feature they serve (e.g. ingest, geocode)."""
+    import importlib
+    found = []
+    for name in ("etl.ingest", "etl.geo.cli"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "register"):
+            found.append(module)
+    return found
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "extract": cmd_extract}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handler = COMMANDS.get(args.command) or getattr(args, "handler", None)
+    try:
+        return handler(args)
+    except GazetteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; published files are unchanged", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
+              file=sys.stderr)
+        return 1

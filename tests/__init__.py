@@ -1,0 +1,1 @@
+"""Tests run against the real gazettes and the real pipeline."""

@@ -1,0 +1,65 @@
+"""economic_indicators from the real 2018-16 issue."""
+
+import pandas as pd
+import pytest
+
+
+@pytest.fixture(scope="module")
+def indicators(build):
+    frame = build.frames["economic_indicators"]
+    return frame.set_index("indicator_id")
+
+
+def test_all_fifteen_rows(indicators):
+    assert len(indicators) == 15
+    assert set(indicators["period_start"]) == {"2018-01"}
+    assert set(indicators["period_end"]) == {"2018-10"}
+    assert set(indicators["period_label"]) == {"2018年1-10月"}
+    assert set(indicators["source_agency"]) == {"市统计局"}
+
+
+@pytest.mark.parametrize(("indicator", "value", "growth", "unit"), [
+    ("fixed_asset_investment", 1639.54, 6.3, "亿元"),
+    ("trade_total", 799701, 19.6, "万美元"),
+    ("industrial_electricity", 85.96, -12.1, "亿千瓦时"),
+    ("general_budget_revenue", 203.79, 7.4, "亿元"),
+    ("port_throughput", 19703, 2.8, "万吨"),
+])
+def test_real_figures(indicators, indicator, value, growth, unit):
+    row = indicators.loc[indicator]
+    assert row["value"] == value
+    assert row["yoy_pct"] == growth
+    assert row["unit"] == unit
+
+
+def test_sub_rows_inherit_units_and_part_of_only_where_true(indicators):
+    expected_units = {"general_budget_expenditure": "亿元", "exports": "万美元",
+                      "household_deposits": "亿元", "loans_balance": "亿元",
+                      "industrial_electricity": "亿千瓦时"}
+    for indicator, unit in expected_units.items():
+        assert indicators.loc[indicator, "unit"] == unit
+        assert "unit_inherited" in indicators.loc[indicator, "quality_flags"]
+    parts = indicators["part_of"].dropna().to_dict()
+    assert parts == {"exports": "trade_total", "household_deposits": "deposits_balance",
+                     "industrial_electricity": "electricity_consumption"}
+    assert indicators.loc["exports", "section"] == 3
+
+
+def test_empty_cells_stay_empty(indicators):
+    iva = indicators.loc["industrial_value_added"]
+    assert pd.isna(iva["value"])  # empty, not 0
+    assert iva["yoy_pct"] == -6.3
+    assert iva["quality_flags"] == "value_missing"
+    for index in ("cpi", "ppi"):
+        assert pd.isna(indicators.loc[index, "yoy_pct"])
+        assert indicators.loc[index, "measure"] == "index"
+    assert indicators.loc["cpi", "value"] == 102.3
+    assert indicators.loc["ppi", "value"] == 102.2
+    assert indicators.loc["cpi", "index_change_pct_derived"] == pytest.approx(2.3)
+    assert pd.isna(indicators.loc["trade_total", "index_change_pct_derived"])
+
+
+def test_provenance(indicators):
+    assert indicators.loc["general_budget_revenue", "source_line"] == 1308
+    assert indicators.loc["ppi", "source_line"] == 1322
+    assert set(indicators["source_issue"]) == {"2018-16"}

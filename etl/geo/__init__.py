@@ -1,0 +1,1 @@
+"""Offline geodata and geocoding for the heritage-sites dataset."""

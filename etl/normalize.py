@@ -102,7 +102,8 @@ def leading_ordinal(text: str) -> tuple[int | None, str]:
 # --- dates and periods -------------------------------------------------------------
 
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_PERIOD = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*(?:[-－—~至]\s*(\d{1,2}))?\s*月")
+# ``\s*(?:X\s*)?`` rather than ``\s*X?\s*``: two adjacent ``\s*`` backtrack quadratically.
+_PERIOD = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*(?:[-－—~至]\s*(\d{1,2})\s*)?月")
 
 
 def safe_date(year: int, month: int, day: int) -> date | None:
@@ -191,12 +192,12 @@ def parse_number(text: str) -> ParsedNumber:
 _OPEN = "〔(（[［【〈《{｛"
 _CLOSE = "〕)）]］】〉》}｝"
 _DOC_NUMBER = re.compile(
-    rf"(?P<prefix>连政(?:办|规)?发)\s*[{re.escape(_OPEN)}]?\s*(?P<year>\d{{4}})\s*"
-    rf"[{re.escape(_CLOSE)}]?\s*(?P<stray>年)?\s*(?P<seq>\d{{1,4}})\s*号"
+    rf"(?P<prefix>连政(?:办|规)?发)\s*(?:[{re.escape(_OPEN)}]\s*)?(?P<year>\d{{4}})\s*"
+    rf"(?:[{re.escape(_CLOSE)}]\s*)?(?:(?P<stray>年)\s*)?(?P<seq>\d{{1,4}})\s*号"
 )
 # Government orders: 市政府令第8号, 连云港市人民政府令 第 8 号, 市人民政府令2号, 市政府1号令
 _ORDER = re.compile(
-    r"(?:连云港)?市(?:人民)?政府(?:令\s*第?\s*(?P<a>\d{1,4})\s*号|\s*(?P<b>\d{1,4})\s*号令)"
+    r"(?:连云港)?市(?:人民)?政府(?:令\s*(?:第\s*)?(?P<a>\d{1,4})\s*号|\s*(?P<b>\d{1,4})\s*号令)"
 )
 
 DOC_TYPES = ("连政发", "连政办发", "连政规发", "政府令")
@@ -250,3 +251,72 @@ def parse_doc_number(raw: str) -> DocNumber | None:
 def format_doc_number(doc_type: str, year: int | None, seq: int) -> str:
     """The normal printed form: 连政发〔2018〕137号, 市政府令第8号."""
     return DocNumber(doc_type, year, seq, "").text
+
+
+def find_doc_numbers(text: str) -> list[tuple[int, int, DocNumber]]:
+    """Every document number in ``text``, in order: (start, end, DocNumber).
+
+    Offsets index ``text`` itself (the half-width translation keeps lengths), so a caller
+    can see what precedes or follows each number (``《title》（number）同时废止``).
+    """
+    wide = to_halfwidth(text)
+    found = []
+    for pattern in (_DOC_NUMBER, _ORDER):
+        for match in pattern.finditer(wide):
+            parsed = parse_doc_number(text[match.start():match.end()])
+            if parsed is not None:
+                found.append((match.start(), match.end(), parsed))
+    return sorted(found, key=lambda item: item[0])
+
+
+# --- year expressions --------------------------------------------------------------
+
+_YEAR_SEP = r"\s*[-－—–~～至到]\s*"
+_YEAR_SINGLE = re.compile(r"^(公元前)?(\d{1,4})\s*年?$")
+_YEAR_RANGE = re.compile(rf"^(\d{{3,4}}){_YEAR_SEP}(\d{{2,4}})\s*年?$")
+_YEAR_DECADE = re.compile(r"^(\d{1,2})\s*世纪\s*(\d)0\s*年代$")
+_YEAR_ROC = re.compile(r"^民国\s*([一二三四五六七八九十\d]{1,4})\s*年$")
+
+
+@dataclass(frozen=True)
+class YearSpan:
+    """A span of calendar years, both ends included; BCE years are negative (no year 0)."""
+
+    start: int
+    end: int
+    label: str  # the expression, normalised (1957-1958年, 20世纪30年代)
+
+
+def parse_cn_years(text: str) -> YearSpan | None:
+    """A Chinese year expression → YearSpan; ``None`` for anything else (never a guess).
+
+    ``1891年`` → 1891…1891; ``1957-1958年`` (also ``1957—58年``) → 1957…1958;
+    ``20世纪30年代`` → 1930…1939; ``公元前206年`` → −206; ``民国二十七年`` → 1938.
+    Named periods (dynasties) are domain knowledge and live in a reviewed table instead.
+    """
+    compact = re.sub(r"\s+", "", to_halfwidth(text))
+    if match := _YEAR_SINGLE.match(compact):
+        year = int(match.group(2))
+        if year == 0 or (not match.group(1) and not compact.endswith("年") and year < 1000):
+            return None  # a bare small number is not recognisably a year
+        year = -year if match.group(1) else year
+        return YearSpan(year, year, f"{'公元前' if year < 0 else ''}{abs(year)}年")
+    if match := _YEAR_RANGE.match(compact):
+        first, last_raw = match.group(1), match.group(2)
+        cut = len(first) - len(last_raw)
+        last = int(first[:cut] + last_raw) if cut > 0 else int(last_raw)  # 1957-58 → 1958
+        if int(first) >= last:
+            return None
+        return YearSpan(int(first), last, f"{int(first)}-{last}年")
+    if match := _YEAR_DECADE.match(compact):
+        century, decade = int(match.group(1)), int(match.group(2))
+        if century < 1:
+            return None
+        start = (century - 1) * 100 + decade * 10
+        return YearSpan(start, start + 9, f"{century}世纪{decade}0年代")
+    if match := _YEAR_ROC.match(compact):
+        number = cn_numeral(match.group(1))
+        if not number:
+            return None
+        return YearSpan(1911 + number, 1911 + number, f"民国{match.group(1)}年")
+    return None

@@ -138,3 +138,24 @@ def test_dates_are_never_impossible(year, month, day):
     parsed = parse_cn_date(f"{year}年{month}月{day}日")
     if parsed is not None:
         assert (parsed.year, parsed.month, parsed.day) == (year, month, day)
+
+
+def test_find_doc_numbers_in_a_sentence():
+    from etl.normalize import find_doc_numbers
+    text = ("决定对《连云港市政府投资项目审计监督办法》（连政规发〔2014〕7号）、"
+            "《连云港市干线公路建设管理办法》（连政办发（2008）126号）及市人民政府令2号作出如下修改")
+    found = find_doc_numbers(text)
+    assert [n.text for _, _, n in found] == ["连政规发〔2014〕7号", "连政办发〔2008〕126号",
+                                              "市政府令第2号"]
+    start, end, number = found[1]
+    assert text[start:end] == "连政办发（2008）126号"
+    assert number.flags == ("doc_number_brackets",)
+    assert find_doc_numbers("没有文号") == []
+
+
+@given(st.text())
+def test_find_doc_numbers_never_raises(text):
+    from etl.normalize import find_doc_numbers
+    for start, end, number in find_doc_numbers(text):
+        assert 0 <= start < end <= len(text)
+        assert number.text

@@ -22,11 +22,13 @@ datasets: setup
 run: datasets
 	$(PY) -m dashboard
 
-# Debian's Chromium for the browser tests (a test tool's own browser download fails here).
+# Debian's Chromium for the browser tests (a test tool's own browser download fails here),
+# and CJK fonts so screenshots show Chinese rather than boxes.
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO apt-get install -y -q chromium chromium-driver fonts-noto-cjk; \
 	fi
 
 lint: setup

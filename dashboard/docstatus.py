@@ -1,0 +1,200 @@
+"""Documents and their lifecycle for the dashboard: the registry, the events, and the
+status on a date from ``etl.status`` (the one implementation of that logic)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+import pandas as pd
+
+from dashboard import data
+from dashboard.i18n import listing, t, value_label
+from etl.normalize import parse_doc_number
+from etl.status import DocumentStatus, status_on, status_table
+
+REGISTRY = "normative_documents"
+GAZETTE = "gazette_documents"
+EVENTS = "document_events"
+LISTING_EVENTS = ("listed_retained", "listed_repealed")
+
+
+def events() -> pd.DataFrame | None:
+    frame = data.load(EVENTS)
+    if frame is None:
+        return None
+    return frame.sort_values(["date", "doc_number"], kind="stable").reset_index(drop=True)
+
+
+def cleanup_date() -> pd.Timestamp | None:
+    ev = events()
+    if ev is None:
+        return None
+    listed = ev.loc[ev["event"].isin(LISTING_EVENTS), "date"].dropna()
+    return listed.max() if len(listed) else None
+
+
+def repealed_since_cleanup(today: date) -> tuple[str, list[str]] | None:
+    """(cleanup date, documents repealed after it and on or before ``today``)."""
+    ev, cleanup = events(), cleanup_date()
+    if ev is None or cleanup is None:
+        return None
+    hit = ev[(ev["event"] == "repealed") & (ev["date"] > cleanup)
+             & (ev["date"] <= pd.Timestamp(today))]
+    return cleanup.strftime("%Y-%m-%d"), list(dict.fromkeys(hit["doc_number"]))
+
+
+# --- looking documents up -------------------------------------------------------------
+
+
+def _registry() -> pd.DataFrame | None:
+    return data.load(REGISTRY)
+
+
+def keys(rows: pd.DataFrame) -> list[str]:
+    """A stable key per registry row: its number, or list-seq when it has none."""
+    return [n if isinstance(n, str) and n else f"{s}-{q}"
+            for n, s, q in zip(rows["doc_number"], rows["list_status"], rows["seq"],
+                               strict=True)]
+
+
+def _known_numbers() -> set[str]:
+    found: set[str] = set()
+    for name in (REGISTRY, GAZETTE, EVENTS):
+        frame = data.load(name)
+        if frame is not None and "doc_number" in frame.columns:
+            found.update(frame["doc_number"].dropna())
+    return found
+
+
+def find(value: str) -> str | None:
+    """The key a user's text names (a number in any printed form, or a row key), or None."""
+    text = value.strip()[:60]
+    if not text:
+        return None
+    parsed = parse_doc_number(text)
+    if parsed is not None and parsed.text in _known_numbers():
+        return parsed.text
+    if text in _known_numbers():
+        return text
+    reg = _registry()
+    if reg is not None and text in set(keys(reg)):
+        return text
+    return None
+
+
+def url_value(key: str) -> str:
+    return key
+
+
+def registry_row(key: str) -> pd.Series | None:
+    reg = _registry()
+    if reg is None:
+        return None
+    hit = reg[[k == key for k in keys(reg)]]
+    return hit.iloc[0] if len(hit) else None
+
+
+def number_of(key: str) -> str | None:
+    """The document number behind a key (None for a numberless registry row)."""
+    return key if key in _known_numbers() else None
+
+
+def events_for(number: str) -> pd.DataFrame | None:
+    ev = events()
+    if ev is None:
+        return None
+    return ev[ev["doc_number"] == number].reset_index(drop=True)
+
+
+# --- status on a date (etl.status decides; this module only words it) -------------------
+
+
+def status(number: str, on: date) -> DocumentStatus:
+    ev = events()
+    return status_on(number, on, ev if ev is not None else _no_events())
+
+
+@lru_cache(maxsize=64)
+def _table(on: date) -> dict[str, dict]:
+    ev = events()
+    if ev is None:
+        return {}
+    return {row["doc_number"]: row for row in status_table(ev, on).to_dict("records")}
+
+
+def status_codes(numbers: pd.Series, on: date) -> list[str | None]:
+    """The status code of every number on ``on`` (one pass over the events per date)."""
+    known = _table(on)
+    return [known.get(n, {}).get("status", "unknown") if isinstance(n, str) else None
+            for n in numbers]
+
+
+def short_texts(numbers: pd.Series, on: date, lang: str) -> list[str]:
+    """Status for a table cell: 有效；2018-11-04修改；2023-01-01起废止."""
+    known = _table(on)
+    out = []
+    for number in numbers:
+        if not isinstance(number, str):
+            out.append(t("no_number", lang))
+            continue
+        row = known.get(number, {"status": "unknown"})
+        parts = [value_label("status", row["status"], lang)]
+        if row.get("last_amended_on"):
+            parts.append(t("short_amended", lang).format(date=_day(row["last_amended_on"])))
+        if row.get("scheduled_repeal_on"):
+            parts.append(t("short_scheduled", lang).format(
+                date=_day(row["scheduled_repeal_on"])))
+        out.append(("；" if lang == "zh" else "; ").join(parts))
+    return out
+
+
+data.on_reset(_table.cache_clear)
+
+
+def _no_events() -> pd.DataFrame:
+    return pd.DataFrame(columns=["doc_number", "event", "date", "by_doc", "source_issue",
+                                 "source_line"])
+
+
+def _day(value: object) -> str:
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return ""
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _sources(result: DocumentStatus, event: str, day: date | None, lang: str = "zh") -> str:
+    rows = result.evidence
+    if rows.empty or day is None:
+        return ""
+    hit = rows[(rows["event"] == event) & (rows["date"] == pd.Timestamp(day))]
+    return listing(list(dict.fromkeys(f"{i}:{n}" for i, n in zip(
+        hit["source_issue"], hit["source_line"], strict=True))), lang)
+
+
+def reasons(result: DocumentStatus, lang: str) -> list[str]:
+    """The facts behind a status, each with the issue:line it was read from."""
+    out = []
+
+    def add(key: str, event: str, day: date | None, by: str | None = None) -> None:
+        if day is None:
+            return
+        text = t(key, lang).format(date=_day(day), by=by or "")
+        source = _sources(result, event, day, lang)
+        out.append(f"{text}（{t('source', lang)} {source}）" if source and lang == "zh"
+                   else f"{text} ({t('source', lang).lower()} {source})" if source else text)
+
+    add("fact_issued", "issued", result.issued_on)
+    add("fact_effective", "effective", result.effective_from)
+    for day, by in zip(result.amended_on, result.amended_by, strict=True):
+        add("fact_amended", "amended", day, by)
+    add("fact_marked", "marked_for_revision", result.marked_for_revision_on)
+    if result.repealed_on:
+        event = "repealed" if _sources(result, "repealed", result.repealed_on) else (
+            "listed_repealed")
+        add("fact_repealed", event, result.repealed_on, result.repealed_by)
+    add("fact_expires", "expires", result.expires_on)
+    if result.scheduled_repeal_on:
+        add("fact_scheduled_repeal", "repealed", result.scheduled_repeal_on,
+            result.scheduled_repeal_by)
+    return out

@@ -1,0 +1,280 @@
+"""Every user-visible string that is not a dataset column label, in Chinese and English.
+
+Column headers, dataset titles and quality-flag explanations come from the data dictionary
+(``etl/dictionary/*.yaml``) through ``col``, ``dataset_title`` and ``flag_text``; this table
+holds the rest: navigation, titles, buttons, notes and the labels of coded values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from etl import dictionary
+from etl.status import STATUSES, DocumentStatus
+
+UI: dict[str, tuple[str, str]] = {
+    # shell
+    "app_title": ("连云港市政府公报数据", "Lianyungang Gazette Data"),
+    "app_subtitle": ("连云港市人民政府公报 开放数据", "Open data from the Lianyungang "
+                     "municipal government gazette"),
+    "switch_lang": ("English", "中文"),
+    "switch_lang_title": ("Switch to English", "切换到中文"),
+    "nav_overview": ("概览", "Overview"),
+    "nav_economy": ("经济指标", "Economy"),
+    "nav_heritage": ("文物保护单位", "Heritage sites"),
+    "nav_documents": ("规范性文件", "Normative documents"),
+    "nav_quality": ("数据质量", "Data quality"),
+    "nav_dictionary": ("数据字典", "Data dictionary"),
+    "dictionary_title": ("数据字典", "Data dictionary"),
+    "dictionary_intro": ("每个数据集的列、类型、说明与质量标记代码；与数据校验、datapackage.json、"
+                         "Excel 表头同出一源（docs/data-dictionary.md）。",
+                         "Every dataset's columns, types, descriptions and quality-flag codes, "
+                         "from the same declaration that validates the data and writes "
+                         "datapackage.json and the Excel headers (docs/data-dictionary.md)."),
+    "dict_column": ("列名", "Column"),
+    "dict_label": ("标签", "Label"),
+    "dict_type": ("类型", "Type"),
+    "dict_required": ("必填", "Required"),
+    "dict_description": ("说明", "Description"),
+    "dict_flags": ("质量标记代码", "Quality-flag codes"),
+    "dict_flag": ("代码", "Code"),
+    "dict_explanation": ("含义", "Meaning"),
+    "not_found": ("页面不存在", "Page not found"),
+    "back_home": ("返回概览", "Back to the overview"),
+    "no_data": ("暂无数据", "No data yet"),
+    "no_rows": ("当前筛选条件下没有记录", "Nothing matches the current filters"),
+    "footer": ("数据来源：连云港市人民政府公报。每一行均注明来源期号与行号；质量标记说明原文问题。",
+               "Source: Lianyungang municipal government gazette. Every row names its source "
+               "issue and line; quality flags say what the source got wrong."),
+    "rows_shown": ("条记录", "rows"),
+    "all": ("全部", "All"),
+    "filters": ("筛选", "Filters"),
+    "source": ("来源", "Source"),
+    "source_line": ("来源（期号:行号）", "Source (issue:line)"),
+    # downloads
+    "download": ("下载", "Download"),
+    "download_csv": ("当前视图 CSV", "This view (CSV)"),
+    "download_xlsx": ("当前视图 Excel", "This view (Excel)"),
+    "download_workbook": ("完整工作簿", "Full workbook"),
+    # overview
+    "overview_title": ("概览", "Overview"),
+    "overview_intro": ("连云港市人民政府公报中的表格与文件，整理为可查询、可下载的数据。"
+                       "点击卡片进入详细页面。",
+                       "Tables and documents from the Lianyungang municipal government "
+                       "gazette as searchable, downloadable data. Click a card for details."),
+    "card_economy": ("最新经济指标", "Latest economic indicators"),
+    "card_heritage": ("市级文物保护单位", "Municipal heritage sites"),
+    "card_documents": ("规范性文件", "Normative documents"),
+    "card_issues": ("已收录公报", "Gazette issues ingested"),
+    "card_quality": ("数据质量标记", "Quality flags"),
+    "indicators_n": ("项指标", "indicators"),
+    "sites_n": ("处", "sites"),
+    "issues_n": ("期", "issues"),
+    "flags_n": ("个标记", "flags"),
+    "flagged_rows": ("行带有质量标记", "rows carry quality flags"),
+    "period": ("统计期", "Period"),
+    "metric": ("项目", "Item"),
+    "value": ("数值", "Value"),
+    "issue_published": ("出版日期", "published"),
+    "card_title": ("卡片", "Card"),
+    "docs_n": ("件", "documents"),
+    "marked_for_revision": ("标注需修改", "marked for revision"),
+    "approximate_sites": ("其中位置为近似或不明", "located only approximately or not at all"),
+    "in_force_on": ("{date}有效", "in force on {date}"),
+    "repealed_since": ("{date}清理后废止", "repealed since the {date} cleanup"),
+    # economy
+    "economy_title": ("主要经济指标", "Main economic indicators"),
+    "economy_growth": ("比上年同期增长（%）", "Year-on-year growth (%)"),
+    "economy_growth_note": ("价格指数不计同比增长率，见下表“指数涨幅（推算）”。",
+                            "Price indices have no growth rate; see “Index change "
+                            "(derived)” in the table."),
+    "economy_series": ("同比增长的变化", "Year-on-year growth over time"),
+    "economy_series_one": ("目前只有一个统计期；收录更多期公报后，这里会自动显示时间序列。",
+                           "Only one reporting period so far; a time series appears here "
+                           "once more gazette issues are ingested."),
+    "economy_indicators": ("指标", "Indicators"),
+    "economy_table": ("本月止累计值", "Cumulative values"),
+    "growth_up": ("增长", "growth"),
+    "growth_down": ("下降", "decline"),
+    "value_not_printed": ("原文未印", "not printed"),
+    # heritage
+    "heritage_title": ("市级文物保护单位", "Municipal heritage protection sites"),
+    "heritage_map": ("分布图", "Map"),
+    "heritage_counts": ("各县区文物保护单位数", "Sites per county"),
+    "heritage_timeline": ("年代", "Era"),
+    "heritage_table": ("名录", "List"),
+    "heritage_detail": ("文物点详情", "Site details"),
+    "heritage_pick": ("在地图或名录中点击一处文物保护单位，查看详情。",
+                      "Click a site on the map or in the list to see its details."),
+    "heritage_places": ("所在位置", "Places"),
+    "category": ("类别", "Category"),
+    "county": ("县区", "County"),
+    "era_range": ("年代范围", "Era range"),
+    "approximate": ("位置为近似", "approximate location"),
+    "legend_hollow": ("空心圆：位置为近似；空心方块：位置不明，标在市域中部",
+                      "hollow circle: approximate location; hollow square: not located, "
+                      "drawn mid-city"),
+    "unlocated": ("位置不明，标在市域中部", "not located; drawn in the middle of the city"),
+    "county_outlines": ("县区边界", "County outlines"),
+    "selected_places": ("所选文物的位置", "Places of the selected site"),
+    "sites": ("文物保护单位", "sites"),
+    "year_axis": ("年份（负数为公元前）", "Year (negative = BCE)"),
+    "bce": ("公元前{n}年", "{n} BCE"),
+    "ce": ("{n}年", "{n} CE"),
+    "era_unknown": ("年代未能换算为年份", "era not converted to years"),
+    "unknown_site": ("未找到该文物保护单位", "No such site"),
+    "map_unavailable": ("县区边界数据暂缺，地图暂不可用。", "County outlines are not published "
+                        "yet; the map is unavailable."),
+    # documents
+    "documents_title": ("规范性文件", "Normative documents"),
+    "documents_intro": ("2018年规范性文件清理（连政办发〔2018〕167号）列出的文件，"
+                        "及其后各期公报中的修改、废止。",
+                        "Documents listed by the 2018 cleanup (连政办发〔2018〕167号) and "
+                        "what later gazette issues did to them."),
+    "status_on": ("状态日期", "Status on"),
+    "status": ("状态", "Status"),
+    "search": ("搜索标题或文号", "Search title or number"),
+    "search_example": ("如：审计 或 连政规发〔2014〕7号", "e.g. 审计 or 连政规发〔2014〕7号"),
+    "agency": ("实施部门", "Implementing agency"),
+    "list": ("清理目录", "Cleanup list"),
+    "by_agency": ("各实施部门的文件数", "Documents by implementing agency"),
+    "by_year": ("各年发布的文件数", "Documents by year issued"),
+    "documents_table": ("文件目录", "Documents"),
+    "document_panel": ("文件生命周期", "Document lifecycle"),
+    "document_pick": ("在目录中点击一份文件，或在地址中加 ?doc=文号，查看其生命周期。",
+                      "Click a document in the list (or add ?doc=number to the address) to "
+                      "see its lifecycle."),
+    "fact_issued": ("{date} 印发", "issued {date}"),
+    "fact_effective": ("{date} 起施行", "in effect from {date}"),
+    "fact_amended": ("{date} 经{by}修改", "amended {date} by {by}"),
+    "fact_marked": ("{date} 清理时标注需修改", "marked for revision by the cleanup of {date}"),
+    "fact_repealed": ("{date} 由{by}废止", "repealed {date} by {by}"),
+    "fact_expires": ("有效期至 {date}", "term ends {date}"),
+    "fact_scheduled_repeal": ("将于 {date} 由{by}废止", "to be repealed {date} by {by}"),
+    "short_amended": ("{date}修改", "amended {date}"),
+    "short_scheduled": ("{date}起废止", "repealed from {date}"),
+    "no_number": ("无文号", "no number"),
+    "yes": ("是", "yes"),
+    "unknown_doc": ("未找到该文号", "No document with this number"),
+    "events": ("事件", "Events"),
+    "evidence_hint": ("鼠标移到“事件”上可看到原文依据。", "Hover over an event to read the "
+                      "gazette text it rests on."),
+    "justified_by": ("依据", "Because of"),
+    "gazette_documents": ("各期公报刊发的文件", "Documents each issue publishes"),
+    "doc_count": ("文件数", "Documents"),
+    "year": ("年份", "Year"),
+    # quality
+    "quality_title": ("数据质量", "Data quality"),
+    "quality_intro": ("原文中的错误与推算而非印刷的数值均以质量标记注明，原值保留。",
+                      "What the source got wrong, and what was derived rather than printed, "
+                      "is flagged; the raw value is kept."),
+    "quality_chart": ("各类质量标记的数量", "Quality flags by kind"),
+    "quality_table": ("全部质量标记", "Every quality flag"),
+    "quality_glossary": ("标记说明", "What the flags mean"),
+    "dataset": ("数据集", "Dataset"),
+    "flag": ("标记", "Flag"),
+    "flag_code": ("标记代码", "Flag code"),
+    "explanation": ("说明", "Explanation"),
+    "record": ("记录", "Record"),
+    "count": ("数量", "Count"),
+}
+
+# Labels of coded values (enums) that the dictionary declares without a label.
+VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "measure": {
+        "cumulative_flow": ("累计值", "cumulative"),
+        "end_of_period_balance": ("期末余额", "end-of-period balance"),
+        "index": ("价格指数", "price index"),
+    },
+    "section": {
+        "市政府令": ("市政府令", "Government orders"),
+        "市政府文件": ("市政府文件", "Government documents"),
+        "市政府办公室文件": ("市政府办公室文件", "General Office documents"),
+        "统计公报": ("统计公报", "Statistics"),
+        "大事记": ("大事记", "Chronicle"),
+    },
+    "issuer": {
+        "市政府": ("市政府", "Municipal government"),
+        "市政府办公室": ("市政府办公室", "General Office of the municipal government"),
+    },
+    "list_status": {
+        "retained": ("保留", "retained"),
+        "repealed": ("废止", "repealed"),
+    },
+    "geocode_precision": {
+        "site": ("具体地点", "site"),
+        "village": ("村", "village"),
+        "township": ("乡镇驻地", "township seat"),
+        "county": ("县区中心", "county centre"),
+        "none": ("无", "none"),
+    },
+    # a document's status: the wording of etl.status, the one place that decides it
+    "status": {code: (DocumentStatus("", date.min, code).label("zh"),
+                      DocumentStatus("", date.min, code).label("en")) for code in STATUSES},
+    "event": {
+        "issued": ("印发", "issued"),
+        "published": ("公报刊载", "published in the gazette"),
+        "effective": ("施行", "took effect"),
+        "expires": ("有效期至", "expires"),
+        "amended": ("修改", "amended"),
+        "repealed": ("废止", "repealed"),
+        "listed_retained": ("清理：列入保留目录", "cleanup: listed as retained"),
+        "listed_repealed": ("清理：列入废止目录", "cleanup: listed as repealed"),
+        "marked_for_revision": ("清理：标注需修改", "cleanup: marked for revision"),
+    },
+}
+
+
+def norm_lang(lang: str | None) -> str:
+    return "en" if lang == "en" else "zh"
+
+
+def colon(lang: str = "zh") -> str:
+    return "：" if lang == "zh" else ": "
+
+
+def paren(text: object, lang: str = "zh") -> str:
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def listing(items: list[str], lang: str = "zh") -> str:
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def t(key: str, lang: str = "zh") -> str:
+    zh, en = UI[key]
+    return en if lang == "en" else zh
+
+
+def value_label(kind: str, value: object, lang: str = "zh") -> str:
+    """The label of a coded value; the code itself when the table does not know it."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    pair = VALUES.get(kind, {}).get(str(value))
+    if pair is None:
+        return str(value)
+    return pair[1] if lang == "en" else pair[0]
+
+
+def col(dataset: str, column: str, lang: str = "zh") -> str:
+    """A column's header from the data dictionary."""
+    return dictionary.labels(dataset, lang)[column]
+
+
+def common_col(column: str, lang: str = "zh") -> str:
+    """The header of a column several datasets share (source_issue, source_line, …)."""
+    for spec in dictionary.datasets().values():
+        if column in spec.column_names:
+            return spec.column(column).label(lang)
+    raise KeyError(column)
+
+
+def dataset_title(dataset: str, lang: str = "zh") -> str:
+    return dictionary.dataset(dataset).title(lang)
+
+
+def flag_text(code: str, lang: str = "zh") -> str:
+    flag = dictionary.all_flags().get(code)
+    if flag is None:
+        return code
+    return flag.en if lang == "en" else flag.zh

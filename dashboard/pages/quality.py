@@ -1,0 +1,206 @@
+"""/quality 数据质量: every quality flag across the published datasets, with its explanation
+from the data dictionary and the issue and line the flagged row was read from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Dash, Input, Output, State, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard import data, urlstate
+from dashboard.components import (
+    PALETTE,
+    data_table,
+    esc,
+    graph,
+    message,
+    no_data,
+    page_header,
+    section,
+    style,
+    table_records,
+)
+from dashboard.i18n import common_col, dataset_title, flag_text, t
+from etl import dictionary
+
+NAME = "quality"
+NAV_KEY = "nav_quality"
+# columns that name a row for a reader, most telling first (the first two present are used)
+RECORD_COLUMNS = ("site_id", "doc_number", "name", "title", "period_label", "indicator_zh",
+                  "place", "event")
+FLAG_COLUMNS = ("dataset", "record", "flag", "explanation", "source_issue", "source_line")
+
+
+@dataclass(frozen=True)
+class Filters:
+    dataset: str | None
+    flag: str | None
+
+
+def _record(row: pd.Series, columns: list[str], lang: str) -> str:
+    parts = []
+    for name in columns:
+        if lang == "en" and name == "indicator_zh" and "indicator_en" in row.index:
+            name = "indicator_en"
+        value = row.get(name)
+        if value is not None and not pd.isna(value) and str(value) not in parts:
+            parts.append(str(value))
+        if len(parts) == 2:
+            break
+    return " · ".join(parts)
+
+
+def flags_frame(lang: str = "zh") -> pd.DataFrame:
+    """One row per (dataset row, flag code) across every published dataset."""
+    out = []
+    for name in data.available():
+        frame = data.load(name)
+        if frame is None or "quality_flags" not in frame.columns:
+            continue
+        flagged = frame[frame["quality_flags"].notna()]
+        columns = [c for c in RECORD_COLUMNS if c in frame.columns]
+        for _, row in flagged.iterrows():
+            for code in dict.fromkeys(str(row["quality_flags"]).split(";")):
+                if not code:
+                    continue
+                out.append({
+                    "dataset": name, "record": _record(row, columns, lang), "flag": code,
+                    "explanation": flag_text(code, lang),
+                    "source_issue": row.get("source_issue"),
+                    "source_line": row.get("source_line"),
+                })
+    result = pd.DataFrame(out, columns=list(FLAG_COLUMNS))
+    result["source_line"] = pd.array(result["source_line"], dtype="Int64")
+    return result
+
+
+def filters(flags: pd.DataFrame, dataset: object, flag: object) -> Filters:
+    names = set(flags["dataset"])
+    codes = set(flags["flag"])
+    return Filters(dataset if isinstance(dataset, str) and dataset in names else None,
+                   flag if isinstance(flag, str) and flag in codes else None)
+
+
+def selected(flags: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    keep = pd.Series(True, index=flags.index)
+    if f.dataset:
+        keep &= flags["dataset"] == f.dataset
+    if f.flag:
+        keep &= flags["flag"] == f.flag
+    return flags[keep].reset_index(drop=True)
+
+
+def chart(rows: pd.DataFrame, lang: str) -> go.Figure:
+    fig = go.Figure()
+    order = rows["flag"].value_counts().sort_values().index.tolist()
+    for i, name in enumerate(dict.fromkeys(rows["dataset"])):
+        counts = rows[rows["dataset"] == name]["flag"].value_counts().reindex(order)
+        fig.add_trace(go.Bar(
+            y=order, x=counts.fillna(0).astype(int), orientation="h",
+            name=esc(dataset_title(name, lang)), marker={"color": PALETTE[i % len(PALETTE)]},
+            customdata=[esc(flag_text(c, lang)) for c in order],
+            hovertemplate="<b>%{y}</b>: %{x}<br>%{customdata}<extra>%{fullData.name}</extra>",
+        ))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=t("count", lang), gridcolor="#e5e5e5", dtick=max(1, len(rows) // 8))
+    fig.update_yaxes(automargin=True)
+    return style(fig, height=max(240, 28 * len(order) + 110))
+
+
+def display(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    out = rows.copy()
+    out["dataset"] = [dataset_title(n, lang) for n in out["dataset"]]
+    return out
+
+
+def headers(lang: str) -> list[tuple[str, str]]:
+    labels = {"dataset": t("dataset", lang), "record": t("record", lang),
+              "flag": t("flag_code", lang), "explanation": t("explanation", lang),
+              "source_issue": common_col("source_issue", lang),
+              "source_line": common_col("source_line", lang)}
+    return [(c, labels[c]) for c in FLAG_COLUMNS]
+
+
+def glossary(flags: pd.DataFrame, lang: str) -> pd.DataFrame:
+    counts = flags["flag"].value_counts()
+    rows = []
+    for name in data.available():
+        for flag in dictionary.dataset(name).flags:
+            rows.append({"flag": flag.code, "dataset": dataset_title(name, lang),
+                         "explanation": flag.en if lang == "en" else flag.zh,
+                         "count": int(counts.get(flag.code, 0))})
+    out = pd.DataFrame(rows, columns=["flag", "dataset", "explanation", "count"])
+    return (out.groupby(["flag", "explanation"], sort=False)
+            .agg(dataset=("dataset", "、".join), count=("count", "first")).reset_index()
+            .sort_values(["count", "flag"], ascending=[False, True]).reset_index(drop=True))
+
+
+def layout(params: urlstate.Params, lang: str):
+    flags = flags_frame(lang)
+    head = page_header(t("quality_title", lang), t("quality_intro", lang), lang)
+    if not data.available():
+        return html.Div([head, no_data(lang)])
+    f = filters(flags, urlstate.first(params, "dataset"), urlstate.first(params, "flag"))
+    rows = selected(flags, f)
+    names = list(dict.fromkeys(flags["dataset"]))
+    gloss = glossary(flags, lang)
+    return html.Div([
+        head,
+        html.Div([
+            html.Label(t("dataset", lang), htmlFor="quality-dataset"),
+            dcc.Dropdown(id="quality-dataset", value=f.dataset, placeholder=t("all", lang),
+                         options=[{"label": dataset_title(n, lang), "value": n} for n in names]),
+            html.Label(t("flag", lang), htmlFor="quality-flag"),
+            dcc.Dropdown(id="quality-flag", value=f.flag, placeholder=t("all", lang),
+                         options=[{"label": f"{c} — {flag_text(c, lang)}", "value": c}
+                                  for c in sorted(set(flags["flag"]))]),
+        ], className="filters"),
+        html.Div([
+            section(t("quality_chart", lang),
+                    graph("quality-chart", chart(rows, lang), t("quality_chart", lang))),
+            section(t("quality_glossary", lang), data_table(
+                "quality-glossary", gloss,
+                [("flag", t("flag_code", lang)), ("explanation", t("explanation", lang)),
+                 ("dataset", t("dataset", lang)), ("count", t("count", lang))],
+                page_size=12, numeric=("count",))),
+        ], className="grid-2"),
+        section(t("quality_table", lang),
+                html.P(f"{len(rows)} {t('rows_shown', lang)}", id="quality-count",
+                       className="note"),
+                data_table("quality-table", display(rows, lang), headers(lang), page_size=20,
+                           numeric=("source_line",), wide=("record", "explanation"))
+                if len(flags) else
+                message(t("no_rows", lang))),
+    ])
+
+
+def view(params: urlstate.Params, lang: str) -> pd.DataFrame | None:
+    flags = flags_frame(lang)
+    f = filters(flags, urlstate.first(params, "dataset"), urlstate.first(params, "flag"))
+    return display(selected(flags, f), lang).rename(columns=dict(headers(lang)))
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output("quality-chart", "figure"), Output("quality-table", "data"),
+        Output("quality-count", "children"),
+        Output("url", "search", allow_duplicate=True),
+        Output("url-written", "data", allow_duplicate=True),
+        Input("quality-dataset", "value"), Input("quality-flag", "value"),
+        State("rendered", "data"), prevent_initial_call=True,
+    )
+    def update(dataset, flag, rendered):
+        if urlstate.inserted(ctx.triggered):
+            raise PreventUpdate
+        lang = urlstate.rendered_lang(rendered)
+        flags = flags_frame(lang)
+        if flags.empty:
+            raise PreventUpdate
+        f = filters(flags, dataset, flag)
+        rows = selected(flags, f)
+        query = urlstate.build({"dataset": f.dataset, "flag": f.flag}, lang)
+        return (chart(rows, lang), table_records(display(rows, lang)),
+                f"{len(rows)} {t('rows_shown', lang)}", query, query)

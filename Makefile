@@ -39,6 +39,7 @@ test: setup chromium lint
 	$(PY) -m pytest
 
 bench: setup
+	$(PY) -m pip install --quiet -r requirements-bench.txt
 	$(PY) -m bench
 
 clean:

@@ -6,6 +6,7 @@ Bad input ends with one line naming the file (and line) and exit code 2 — no t
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from etl.publish import csv_bytes, recover
 from etl.reader import Issue, read_issue
 
 EXIT_BAD_INPUT = 2
+_ISSUE_ID = re.compile(r"\d{4}-\d{2}")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -78,6 +80,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def describe_issue(issue: Issue, found: dict) -> list[str]:
     """What an issue holds, line by line: documents, tables recognised and not."""
     lines = [f"{issue.path}: issue {issue.issue_id} (published {issue.published_on or '?'})"]
+    if issue.notes:
+        lines.append(f"  read with: {', '.join(issue.notes)}")
     for doc in issue.documents:
         number = doc.doc_number.text if doc.doc_number else "—"
         lines.append(f"  line {doc.start_line}: document {number} {doc.title} "
@@ -95,22 +99,38 @@ def describe_issue(issue: Issue, found: dict) -> list[str]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    issue = read_issue(args.file)
+    if args.issue and not _ISSUE_ID.fullmatch(args.issue):
+        raise GazetteError(f"--issue {args.issue!r}: an issue id is YYYY-NN, e.g. 2018-16")
+    issue = read_issue(args.file, args.issue)
     ctx = Context(reference_dir=Path(args.root) / "datasets" / "reference")
-    found = extract_issue(issue, ctx)
-    frames = assemble([found], ctx, only_found=True)
+    try:
+        found = extract_issue(issue, ctx)
+        if any(ex.rows for ex in found.values()) and not _ISSUE_ID.fullmatch(issue.issue_id):
+            raise GazetteError("no year and issue number (第N期) on the cover (first 80 lines), "
+                               "so rows cannot name their issue; pass --issue YYYY-NN", args.file)
+        frames = assemble([found], ctx, only_found=True)
+    except GazetteError as exc:  # a dataset check names issue and line; add the file
+        if exc.path is None:
+            raise GazetteError(exc.detail, args.file, exc.line) from None
+        raise
     for line in describe_issue(issue, found):
         print(line)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    # Everything is rendered before anything is written: a failure leaves --out as it was.
+    rendered = {out / f"{name}.csv": (csv_bytes(frame, datasets()[name]), len(frame))
+                for name, frame in frames.items()}
     if not frames:
         print("no dataset found in this file")
-    for name, frame in frames.items():
-        target = out / f"{name}.csv"
-        tmp = target.with_suffix(".csv.tmp")
-        tmp.write_bytes(csv_bytes(frame, datasets()[name]))
-        tmp.replace(target)
-        print(f"wrote {target} ({len(frame)} rows)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for target, (data, n_rows) in rendered.items():
+            tmp = target.with_suffix(".csv.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+            print(f"wrote {target} ({n_rows} rows)")
+    except OSError as exc:
+        raise GazetteError(f"cannot write the output ({exc.strerror})",
+                           exc.filename or out) from None
     return 0
 
 
@@ -124,6 +144,7 @@ def parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="run every extractor on one gazette text file")
     ex.add_argument("file")
     ex.add_argument("--out", required=True, help="directory for <dataset>.csv files")
+    ex.add_argument("--issue", help="issue id YYYY-NN, when the file has no cover naming it")
     for module in _plugins():
         module.register(sub)
     return p
@@ -133,7 +154,7 @@ def _plugins() -> list:
     """Sub-commands defined next to the feature they serve (e.g. ingest, geocode)."""
     import importlib
     found = []
-    for name in ("etl.ingest", "etl.geo.cli"):
+    for name in ("etl.ingest", "etl.docs", "etl.geo.cli"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError:

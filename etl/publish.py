@@ -15,6 +15,8 @@ import io
 import json
 import os
 import shutil
+import sys
+import time
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -39,7 +41,8 @@ def _format_number(value: float) -> str:
 
 
 def _cell_text(value: object, kind: str) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NA or value is pd.NaT or (
+            isinstance(value, float) and value != value):
         return ""
     if kind == "date":
         return pd.Timestamp(value).strftime("%Y-%m-%d")
@@ -161,6 +164,15 @@ def recover(out_dir: Path) -> str | None:
     return "completed an interrupted publish"
 
 
+def _pause_for_tests(staged: int) -> None:
+    """``LYG_TEST_PAUSE_BEFORE_COMMIT=seconds`` holds a real build between staging and commit,
+    so tests/test_atomic_build.py can kill it there (the announcement tells it when)."""
+    seconds = os.environ.get("LYG_TEST_PAUSE_BEFORE_COMMIT")
+    if seconds:
+        print(f"paused before commit: {staged} files staged", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
+
+
 def publish(outputs: dict[str, bytes], out_dir: Path,
             before_commit: Callable[[], None] | None = None) -> list[str]:
     """Write ``outputs`` into ``out_dir`` atomically; return the names that changed."""
@@ -177,6 +189,7 @@ def publish(outputs: dict[str, bytes], out_dir: Path,
         changed.append(name)
     if before_commit:
         before_commit()  # test hook: fail or die between staging and commit
+    _pause_for_tests(len(changed))
     _fsync_write(staging / COMMIT_MARKER, "\n".join(changed).encode("utf-8"))
     recover(out_dir)
     return changed

@@ -7,6 +7,7 @@ titles with markdown ``#``, the 2022 issue has no markup at all.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ from etl.normalize import DocNumber, clean_text, parse_cn_date, parse_doc_number
 
 MAX_LINE_CHARS = 100_000  # a gazette paragraph is a few thousand characters at most
 MAX_FILE_BYTES = 50_000_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # C0 controls but tab, line feed (\r, \f go)
 
 
 # --- decoding ----------------------------------------------------------------------
@@ -28,6 +30,9 @@ def decode_gazette(data: bytes, path: str | Path) -> tuple[str, list[str]]:
     if len(data) > MAX_FILE_BYTES:
         raise GazetteError(f"file is {len(data):,} bytes; a gazette issue is well under "
                            f"{MAX_FILE_BYTES:,}", path)
+    if data.startswith(b"%PDF-"):
+        raise GazetteError("a PDF file, not its text: convert it to text first "
+                           "(e.g. `pdftotext -layout`)", path)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         notes.append("utf8_bom_removed")
@@ -39,7 +44,11 @@ def decode_gazette(data: bytes, path: str | Path) -> tuple[str, list[str]]:
         notes.append("decoded_from_utf16")
     else:
         if b"\x00" in data[:4096]:
-            raise GazetteError("binary data (NUL bytes), not a gazette text", path,
+            head = data[:4096]  # UTF-16 puts the NUL of every ASCII character on one side
+            zeros = sorted((head[0::2].count(0), head[1::2].count(0)))
+            utf16 = zeros[1] >= 8 and zeros[0] * 10 <= zeros[1]
+            hint = "; it looks like UTF-16 without a byte-order mark" if utf16 else ""
+            raise GazetteError(f"binary data (NUL bytes), not a gazette text{hint}", path,
                                data[: data.index(b"\x00")].count(b"\n") + 1)
         try:
             text = data.decode("utf-8")
@@ -56,11 +65,19 @@ def decode_gazette(data: bytes, path: str | Path) -> tuple[str, list[str]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         notes.append("crlf_line_ends")
+    if "\f" in text:  # pdftotext ends every page with a form feed: layout, not text
+        text = text.replace("\f", "")
+        notes.append("form_feeds_removed")
     if not text.strip():
         raise GazetteError("empty file: no text at all", path)
-    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\t")
+    controls = len(_CONTROL.findall(text, 0, 20000))
     if controls > 20:
         raise GazetteError(f"binary data ({controls} control characters), not a gazette text", path)
+    stray = _CONTROL.search(text)
+    if stray:  # would end up in a published cell (and the workbook refuses it)
+        raise GazetteError(f"control character U+{ord(stray.group()):04X} in the text; a gazette "
+                           "text has none — convert the source document again", path,
+                           text.count("\n", 0, stray.start()) + 1)
     return text, notes
 
 
@@ -144,12 +161,19 @@ class Issue:
 
 # --- helpers -------------------------------------------------------------------------
 
-_MARKUP = re.compile(r"^[#*>\-\s]+|[*\s]+$")
+_MARKUP_LEFT = re.compile(r"[#*>\-\s]+")
+_MARKUP_RIGHT = re.compile(r"[*\s]+")
 
 
 def strip_markup(line: str) -> str:
     """Remove markdown heading/bold/list markers the PDF converter added."""
-    return _MARKUP.sub("", line).strip()
+    start = m.end() if (m := _MARKUP_LEFT.match(line)) else 0
+    end = len(line)
+    if end and (line[-1] == "*" or line[-1].isspace()):
+        # Trailing markers are matched on the reversed line: searching for ``[*\s]+$`` would
+        # retry at every position of a long run of spaces (quadratic on a 100 000-space line).
+        end -= _MARKUP_RIGHT.match(line[::-1]).end()
+    return line[start:end].strip() if start < end else ""
 
 
 _FURNITURE = re.compile(
@@ -171,8 +195,24 @@ _SIGNERS = {"连云港市人民政府": "市政府", "连云港市人民政府�
 _TITLE_IN_DECREE = re.compile(r"《([^》]{2,80})》")
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _compact(line: str) -> str:
-    return re.sub(r"\s+", "", strip_markup(line))
+    return _WHITESPACE.sub("", strip_markup(line))
+
+
+def _last_chars(lines: list[str]) -> list[str]:
+    """The last character of each line, markdown markers aside ("" for a blank line): a
+    cheap test that spares compacting every paragraph of an issue."""
+    last = [line.rstrip()[-1:] for line in lines]
+    if "*" in last:
+        last = [strip_markup(lines[i])[-1:] if ch == "*" else ch for i, ch in enumerate(last)]
+    return last
+
+
+def _lines_ending_in(last: list[str], chars: set[str]) -> list[int]:
+    return [i for i, ch in enumerate(last) if ch in chars]
 
 
 def _previous_text_line(lines: list[str], index: int, limit: int = 4) -> int | None:
@@ -197,7 +237,9 @@ def issuer_from_title(title: str) -> str | None:
 def find_documents(lines: list[str]) -> list[Document]:
     """Every numbered document and government order, with title, issuer and signing date."""
     docs: list[Document] = []
-    for i, line in enumerate(lines):
+    last = _last_chars(lines)
+    for i in _lines_ending_in(last, {"号", "令"}):  # a number line ends with 号, an order head 令
+        line = lines[i]
         compact = _compact(line)
         if not compact or len(compact) > 40:
             continue
@@ -219,7 +261,7 @@ def find_documents(lines: list[str]) -> list[Document]:
     for k, doc in enumerate(docs):
         doc.end_line = (docs[k + 1].start_line - 1) if k + 1 < len(docs) else len(lines)
         _find_signature(lines, doc)
-    _end_at_non_document_sections(lines, docs)
+    _end_at_non_document_sections(lines, docs, last)
     return docs
 
 
@@ -250,13 +292,15 @@ def _find_signature(lines: list[str], doc: Document) -> None:
 _SECTION_START = re.compile(r"^(\d{4}年.{0,12}主要经济指标|连云港市人民政府大事记)$")
 
 
-def _end_at_non_document_sections(lines: list[str], docs: list[Document]) -> None:
+def _end_at_non_document_sections(lines: list[str], docs: list[Document],
+                                  last: list[str]) -> None:
     """The last document of a section ends where the statistics or the chronicle begins."""
+    starts = [j for j in _lines_ending_in(last, {"标", "记"})
+              if _SECTION_START.match(_compact(lines[j]))]
     for doc in docs:
-        for j in range(doc.number_line, doc.end_line):
-            if _SECTION_START.match(_compact(lines[j])):
-                doc.end_line = j  # 1-based line before j+1
-                break
+        k = bisect.bisect_left(starts, doc.number_line)
+        if k < len(starts) and starts[k] < doc.end_line:
+            doc.end_line = starts[k]  # 1-based line before the section's first line
 
 
 # --- tables --------------------------------------------------------------------------
@@ -328,7 +372,9 @@ def _add_rows(table: Table, seg: list[tuple[int, str]]) -> None:
                 prev.flags = tuple(dict.fromkeys(prev.flags + ("wrapped_row",)))
             continue
         cells = [c.strip() for c in text.split("\t")]
-        if _trimmed([clean_text(c) for c in cells]) == table.header:
+        first = table.header[0] if table.header else ""  # cheap test before cleaning them all
+        if (clean_text(cells[0]) == first
+                and _trimmed([clean_text(c) for c in cells]) == table.header):
             table.skipped.append((line_no, "repeated_header", text))
             continue
         prev = table.rows[-1] if table.rows else None
@@ -353,10 +399,13 @@ def _continues(lines: list[str], table: Table, seg: list[tuple[int, str]]) -> bo
     """Merge ``seg`` into ``table`` when only blank lines and page furniture (or a few short
     interrupting headings) separate them and ``seg`` repeats the header or has its width."""
     first_line, first_text = seg[0]
-    gap = [(n, lines[n - 1]) for n in range(table.end_line + 1, first_line)]
-    text_gap = [(n, t) for n, t in gap if t.strip()]
-    if len(text_gap) > 3 or any(len(t.strip()) > 40 for _, t in text_gap):
-        return False
+    text_gap: list[tuple[int, str]] = []
+    for n in range(table.end_line + 1, first_line):  # stops early: gaps can be the whole issue
+        text = lines[n - 1]
+        if text.strip():
+            if len(text_gap) == 3 or len(text.strip()) > 40:
+                return False
+            text_gap.append((n, text))
     first_cells = [clean_text(c) for c in first_text.split("\t")]
     while first_cells and first_cells[-1] == "":
         first_cells.pop()
@@ -387,7 +436,9 @@ def _looks_like_header(cells: list[str]) -> bool:
 
 # --- table of contents ---------------------------------------------------------------
 
-_TOC_PAGE = re.compile(r"(?:\.{3,}|…{2,})\s*[(（]\s*(\d{1,3})\s*[)）]\s*$")
+# The lookbehinds start a match only at the beginning of a run of dots: otherwise a line of
+# 100 000 dots is retried from every one of them (quadratic).
+_TOC_PAGE = re.compile(r"(?:(?<!\.)\.{3,}|(?<!…)…{2,})\s*[(（]\s*(\d{1,3})\s*[)）]\s*$")
 _TOC_SECTION = re.compile(r"^【(.+)】$")
 
 
@@ -453,7 +504,8 @@ def read_cover(lines: list[str]) -> tuple[int | None, int | None, date | None]:
 def read_text(text: str, path: str | Path, issue_id: str | None = None,
               notes: list[str] | None = None) -> Issue:
     lines = text.split("\n")
-    for i, line in enumerate(lines):
+    longest = max(map(len, lines))
+    for i, line in enumerate(lines if longest > MAX_LINE_CHARS else ()):
         if len(line) > MAX_LINE_CHARS:
             raise GazetteError(f"line is {len(line):,} characters long; a gazette line is "
                                f"under {MAX_LINE_CHARS:,} — not a gazette text", path, i + 1)

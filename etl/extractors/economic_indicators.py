@@ -8,8 +8,12 @@ total is domain knowledge, so it comes from the reviewed catalogue
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
+from pathlib import Path
 
+from etl.errors import GazetteError
 from etl.extractors import Context, Extraction
 from etl.normalize import clean_text, leading_ordinal, parse_cn_period, parse_number
 from etl.reader import Issue, Table
@@ -26,7 +30,12 @@ def is_indicator_table(table: Table) -> bool:
 
 
 def _catalogue(ctx: Context) -> dict[tuple[str, str], dict]:
-    cat = ctx.reference("indicators")
+    return _catalogue_in(ctx.reference_dir)
+
+
+@functools.cache  # once per reference directory, not once per issue (to_dict is slow)
+def _catalogue_in(reference_dir: Path) -> dict[tuple[str, str], dict]:
+    cat = Context(reference_dir=reference_dir).reference("indicators")
     return {(r["indicator_zh"], r["parent_zh"]): r for r in cat.to_dict("records")}
 
 
@@ -39,12 +48,16 @@ def _source_agency(issue: Issue, table: Table) -> str | None:
 
 
 def _slug(name: str) -> str:
-    return "unreviewed_" + "_".join(f"{ord(ch):x}" for ch in name)[:60]
+    codes = "_".join(f"{ord(ch):x}" for ch in name)
+    if len(codes) > 60:  # long names sharing a prefix must not collide: end with a digest
+        codes = codes[:51] + "_" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return "unreviewed_" + codes
 
 
 def extract(issue: Issue, ctx: Context) -> Extraction:
     out = Extraction()
     catalogue = _catalogue(ctx)
+    seen: dict[tuple[str, str, str], tuple[int, float | None, float | None]] = {}
     for table in issue.tables:
         if not is_indicator_table(table):
             continue
@@ -76,9 +89,15 @@ def extract(issue: Issue, ctx: Context) -> Extraction:
             if entry is None:
                 flags.append("indicator_not_in_catalogue")
                 entry = {"indicator_id": _slug(name), "indicator_zh": name,
-                         "indicator_en": "", "unit": unit or "", "measure": "cumulative_flow",
+                         # indicator_en is required: say plainly that no one translated it
+                         "indicator_en": "(unreviewed)", "unit": unit or "",
+                         "measure": "cumulative_flow",
                          "part_of": ""}
             if unit is None:
+                if not entry["unit"]:  # a unit is required and must not be guessed
+                    raise GazetteError(f"indicator {name!r} has no unit: none printed or inherited"
+                                       ", and it is not in datasets/reference/indicators.csv — "
+                                       "add it there", issue.path, row.line)
                 unit, flags = entry["unit"], flags + ["unit_from_catalogue"]
             elif unit != entry["unit"]:
                 flags.append("unit_differs_from_catalogue")
@@ -86,6 +105,17 @@ def extract(issue: Issue, ctx: Context) -> Extraction:
             flags += list(value.flags) + list(growth.flags)
             if value.value is None:
                 flags.append("value_missing")
+            key = (period.start, period.end, entry["indicator_id"])
+            if key in seen:  # the same table printed twice (or the same row within it)
+                first_line, first_value, first_growth = seen[key]
+                if (first_value, first_growth) != (value.value, growth.value):
+                    raise GazetteError(
+                        f"{name} for {period.label} is printed twice with different values "
+                        f"(lines {first_line} and {row.line})", issue.path, row.line)
+                out.notes.append(f"line {row.line}: {name} for {period.label} repeats line "
+                                 f"{first_line} with the same values; skipped")
+                continue
+            seen[key] = (row.line, value.value, growth.value)
             derived = (value.value - 100) if entry["measure"] == "index" and value.value else None
             out.add("economic_indicators", {
                 "period_start": period.start, "period_end": period.end,

@@ -47,10 +47,20 @@ class Context:
     def reference(self, name: str) -> pd.DataFrame:
         return _read_reference(self.reference_dir / f"{name}.csv")
 
+    def records(self, name: str) -> tuple[dict, ...]:
+        """The reference table as row dicts, converted once per file (not once per issue:
+        ``DataFrame.to_dict`` showed up in the ETL profile). Read-only: do not mutate."""
+        return _reference_records(self.reference_dir / f"{name}.csv")
+
 
 @cache
 def _read_reference(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+@cache
+def _reference_records(path: Path) -> tuple[dict, ...]:
+    return tuple(_read_reference(path).to_dict("records"))
 
 
 @cache

@@ -201,7 +201,7 @@ def _entries(issue: Issue, hl: HeritageList, before: list[tuple[int, str]],
 
 
 def _categories(ctx: Context) -> dict[str, dict]:
-    return {r["category_zh"]: r for r in ctx.reference("heritage_categories").to_dict("records")}
+    return {r["category_zh"]: r for r in ctx.records("heritage_categories")}
 
 
 def _heading_category(text: str, categories: dict[str, dict]) -> str | None:
@@ -221,7 +221,7 @@ class Era:
 
 
 def _eras(ctx: Context) -> dict[str, dict]:
-    return {r["era"]: r for r in ctx.reference("eras").to_dict("records")}
+    return {r["era"]: r for r in ctx.records("eras")}
 
 
 def read_era(raw: str, eras: dict[str, dict]) -> Era:

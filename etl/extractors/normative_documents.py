@@ -70,8 +70,7 @@ def column_map(header: list[str]) -> dict[str, int] | None:
 
 def load_agency_fixes(ctx: Context) -> dict[str, str]:
     """Reviewed agency-name corrections (datasets/reference/agencies.csv): raw → normalised."""
-    table = ctx.reference("agencies")
-    return {row["raw"].strip(): row["normalised"].strip() for row in table.to_dict("records")}
+    return {row["raw"].strip(): row["normalised"].strip() for row in ctx.records("agencies")}
 
 
 def normalise_agency(raw: str, fixes: dict[str, str]) -> tuple[str | None, list[str]]:

@@ -34,6 +34,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from dashboard.probe import component_values
 from etl.paths import ROOT
 
 HOST = "127.0.0.1"
@@ -121,20 +122,6 @@ def _body(dep: dict, values: dict, changed: str | None = None,
             "changedPropIds": [changed or f"{first['id']}.{first['property']}"]}
 
 
-def _values(tree: object, found: dict) -> dict:
-    if isinstance(tree, dict):
-        props = tree.get("props")
-        if isinstance(props, dict) and isinstance(props.get("id"), str):
-            for key, value in props.items():
-                found[f"{props['id']}.{key}"] = value
-        for value in tree.values():
-            _values(value, found)
-    elif isinstance(tree, list):
-        for value in tree:
-            _values(value, found)
-    return found
-
-
 def _options(values: dict, key: str) -> list:
     return [o["value"] if isinstance(o, dict) else o for o in values.get(key) or []]
 
@@ -153,7 +140,7 @@ def scenario(port: int, seed: int = 5) -> dict[str, list[bytes]]:
                      headers={"Content-Type": "application/json"})
         tree = json.loads(conn.getresponse().read())
         conn.close()
-        return {**_values(tree, {}), **values, "rendered.data": [path, "zh"]}
+        return {**component_values(tree), **values, "rendered.data": [path, "zh"]}
 
     def page_dep(prefix: str) -> dict:
         return next(d for out, d in by_output.items() if f"{prefix}-table.data" in out)

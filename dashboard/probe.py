@@ -135,3 +135,20 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def component_values(tree: object, found: dict | None = None) -> dict:
+    """``id.prop`` → value for every component with a string id in a rendered layout tree
+    (what a replayed callback request sends as its inputs and states)."""
+    found = {} if found is None else found
+    if isinstance(tree, dict):
+        props = tree.get("props")
+        if isinstance(props, dict) and isinstance(props.get("id"), str):
+            for prop, value in props.items():
+                found[f"{props['id']}.{prop}"] = value
+        for value in tree.values():
+            component_values(value, found)
+    elif isinstance(tree, list):
+        for value in tree:
+            component_values(value, found)
+    return found

@@ -25,6 +25,7 @@ from dash._utils import split_callback_id
 from dashboard import data
 from dashboard.app import app as dash_app
 from dashboard.pages import PAGES
+from dashboard.probe import component_values
 from etl import dictionary
 from etl.paths import ROOT
 from etl.publish import parquet_bytes
@@ -91,22 +92,6 @@ def callback_body(output: str, values: dict, changed: str | None = None) -> dict
     return {"output": output, "outputs": split_callback_id(output), "inputs": inputs,
             "state": [_prop(s, values) for s in callback["state"]],
             "changedPropIds": [changed or f"{first['id']}.{first['property']}"]}
-
-
-def component_values(tree: object, found: dict | None = None) -> dict:
-    """``id.prop`` → value for every component with a string id in a rendered tree."""
-    found = {} if found is None else found
-    if isinstance(tree, dict):
-        props = tree.get("props")
-        if isinstance(props, dict) and isinstance(props.get("id"), str):
-            for prop, value in props.items():
-                found[f"{props['id']}.{prop}"] = value
-        for value in tree.values():
-            component_values(value, found)
-    elif isinstance(tree, list):
-        for value in tree:
-            component_values(value, found)
-    return found
 
 
 def route(client, path: str, search: str = "") -> tuple[dict, dict]:

@@ -32,7 +32,7 @@ from bench.synth import write_issues
 from etl.extractors import Context, Extraction
 from etl.paths import REFERENCE_DIR
 from etl.pipeline import extract_issue
-from etl.reader import read_issue
+from etl.read import read_issue
 
 HERE = Path(__file__).resolve().parent
 WORKBOOK_ISSUES = 50

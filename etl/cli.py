@@ -19,7 +19,7 @@ from etl.extractors import Context
 from etl.paths import ROOT
 from etl.pipeline import assemble, extract_issue, run, stale_files, stderr_progress
 from etl.publish import csv_bytes, recover
-from etl.reader import Issue, read_issue
+from etl.read import Issue, read_issue
 
 EXIT_BAD_INPUT = 2
 _ISSUE_ID = re.compile(r"\d{4}-\d{2}")

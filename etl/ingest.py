@@ -28,7 +28,7 @@ from pathlib import Path
 
 from etl.errors import GazetteError
 from etl.manifest import RawIssue, read_manifest, write_manifest
-from etl.reader import Issue, decode_gazette, read_cover, read_text
+from etl.read import Issue, decode_gazette, read_cover, read_text
 
 RAW_NAME = "lianyungang-gazette-{issue_id}.md"
 EVENTS = "document_events"

@@ -21,7 +21,7 @@ from etl.extractors import Context, Extraction, flags_text
 from etl.manifest import RawIssue, read_manifest, verify
 from etl.paths import ROOT
 from etl.publish import publish, render_all
-from etl.reader import Issue, read_issue
+from etl.read import Issue, read_issue
 from etl.validate import validate
 
 Progress = Callable[[str], None]

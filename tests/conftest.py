@@ -25,13 +25,13 @@ def build():
 
 @pytest.fixture(scope="session")
 def issue_2018():
-    from etl.reader import read_issue
+    from etl.read import read_issue
     return read_issue(ISSUE_2018, "2018-16")
 
 
 @pytest.fixture(scope="session")
 def issue_2022():
-    from etl.reader import read_issue
+    from etl.read import read_issue
     return read_issue(ISSUE_2022, "2022-10")
 
 

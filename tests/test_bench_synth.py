@@ -10,7 +10,7 @@ from bench.synth import MARK, issue_id, synthetic_issue, write_issues
 from etl.extractors import Context
 from etl.paths import DATASETS_DIR, REFERENCE_DIR
 from etl.pipeline import assemble, extract_issue
-from etl.reader import read_issue
+from etl.read import read_issue
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 
 from etl.extractors import Context
 from etl.pipeline import assemble, extract_issue
-from etl.reader import read_issue, read_text
+from etl.read import read_issue, read_text
 from tests.conftest import ISSUE_2018, ISSUE_2022, run_cli
 
 # A small issue made up for the test (not a real gazette): an amending decision, a document

@@ -14,7 +14,7 @@ from etl.geo.geocode import Geocoder, parse_address, read_zones
 from etl.normalize import parse_cn_years
 from etl.paths import GEO_DIR, REFERENCE_DIR
 from etl.pipeline import assemble
-from etl.reader import read_text
+from etl.read import read_text
 from tests.conftest import run_cli
 
 

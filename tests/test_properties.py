@@ -34,7 +34,7 @@ from etl.normalize import (
     remove_linebreak_spaces,
     to_halfwidth,
 )
-from etl.reader import decode_gazette, find_documents, find_tables, find_toc, strip_markup
+from etl.read import decode_gazette, find_documents, find_tables, find_toc, strip_markup
 
 SETTINGS = settings(max_examples=300, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

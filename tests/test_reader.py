@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.reader import find_tables, read_text
+from etl.read import find_tables, read_text
 
 
 def test_documents_2018(issue_2018):

@@ -19,7 +19,7 @@ from etl.dictionary import dataset
 from etl.extractors import Context, Extraction, flags_text
 from etl.extractors.gazette_documents import Validity, sentences, validity
 from etl.normalize import cn_numeral, find_doc_numbers, parse_cn_date
-from etl.reader import Document, Issue
+from etl.read import Document, Issue
 
 DATASETS = ("document_events",)
 

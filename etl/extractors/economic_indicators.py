@@ -16,7 +16,7 @@ from pathlib import Path
 from etl.errors import GazetteError
 from etl.extractors import Context, Extraction
 from etl.normalize import clean_text, leading_ordinal, parse_cn_period, parse_number
-from etl.reader import Issue, Table
+from etl.read import Issue, Table
 
 DATASETS = ("economic_indicators",)
 

@@ -17,7 +17,7 @@ from functools import cache
 
 from etl.extractors import Context, Extraction
 from etl.normalize import clean_text, cn_numeral, find_cn_dates, parse_cn_date, to_halfwidth
-from etl.reader import Document, Issue, TocEntry, strip_markup
+from etl.read import Document, Issue, TocEntry, strip_markup
 
 DATASETS = ("gazette_documents",)
 

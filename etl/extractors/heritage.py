@@ -22,7 +22,7 @@ from etl.dictionary import dataset
 from etl.extractors import Context, Extraction
 from etl.geo.geocode import Geocoder, parse_address, read_zones, split_places
 from etl.normalize import clean_text, cn_numeral, parse_cn_years, to_halfwidth
-from etl.reader import Issue, Row, Table, is_page_furniture, strip_markup
+from etl.read import Issue, Row, Table, is_page_furniture, strip_markup
 
 DATASETS = ("heritage_sites", "heritage_site_places", "heritage_site_counts")
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from etl.extractors import Context, Extraction
 from etl.normalize import DocNumber, clean_text, find_cn_dates, parse_doc_number
-from etl.reader import Issue, Table, strip_markup
+from etl.read import Issue, Table, strip_markup
 
 DATASETS = ("normative_documents",)
 

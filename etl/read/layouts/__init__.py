@@ -1,0 +1,1 @@
+"""One module per table layout; see etl/read/tables.py."""

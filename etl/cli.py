@@ -108,7 +108,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if any(ex.rows for ex in found.values()) and not _ISSUE_ID.fullmatch(issue.issue_id):
             raise GazetteError("no year and issue number (第N期) on the cover (first 80 lines), "
                                "so rows cannot name their issue; pass --issue YYYY-NN", args.file)
-        frames = assemble([found], ctx, only_found=True)
+        frames = assemble([found], ctx, only_found=True, pages={issue.issue_id: issue.pages})
     except GazetteError as exc:  # a dataset check names issue and line; add the file
         if exc.path is None:
             raise GazetteError(exc.detail, args.file, exc.line) from None

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from etl.dictionary import TYPES, Column, Dataset, all_flags, datasets
 from etl.load import DTYPES
+from etl.paths import WORKBOOK_NAME
+from etl.profile import profile
 
 DOC_PATH = Path("docs") / "data-dictionary.md"
 
@@ -61,7 +63,7 @@ def _dataset(ds: Dataset) -> list[str]:
     if ds.description_zh and ds.description_zh != ds.zh:
         out += [md(ds.description_zh), ""]
     out.append(f"Files: `datasets/{ds.name}.csv`, `datasets/{ds.name}.parquet`, sheet "
-               f"“{md(ds.zh)}” of `datasets/lianyungang_gazette.xlsx`; "
+               f"“{md(ds.zh)}” of `datasets/{WORKBOOK_NAME}`; "
                f"`etl.load(\"{ds.name}\")` in Python.")
     if ds.primary_key:
         out.append("Primary key: " + ", ".join(f"`{k}`" for k in ds.primary_key) + ".")
@@ -88,15 +90,16 @@ def _dataset(ds: Dataset) -> list[str]:
 def render() -> str:
     """The whole document; a pure function of the dictionary."""
     specs = list(datasets().values())
+    city = profile()
     out = [
         "# Data dictionary · 数据字典",
         "",
         "<!-- Generated from etl/dictionary/*.yaml by `python -m etl docs`; do not edit. -->",
         "",
-        "Open data from the Lianyungang municipal government gazette (连云港市人民政府公报). "
+        f"Open data from the {city.name_en} municipal government gazette ({city.gazette_zh}). "
         "Every dataset is published as UTF-8 CSV (with a byte-order mark, so Excel opens it "
         "correctly), as Parquet, and as a sheet of the Excel workbook "
-        "`datasets/lianyungang_gazette.xlsx`; `datasets/datapackage.json` carries the same "
+        f"`datasets/{WORKBOOK_NAME}`; `datasets/datapackage.json` carries the same "
         "schema as a Frictionless Data Package. Every row names the issue and line it was "
         "read from (`source_issue`, `source_line`) and lists what the source got wrong or "
         "what was derived in `quality_flags`. An empty cell means the source prints no value "

@@ -1,10 +1,12 @@
 """``python -m etl ingest FILE``: register the next gazette issue and rebuild — the monthly
 routine.
 
-1. Read FILE (a UTF-8 text of one issue); its cover gives the issue id (year-number) and
-   the publication date.
-2. Copy it byte for byte to ``datasets/raw/lianyungang-gazette-<id>.md`` and add it, with
-   its sha256, to ``datasets/raw/manifest.csv``.
+1. Read FILE — the issue's PDF as published, a web page of it, or a UTF-8 text of it; its
+   cover gives the issue id (year-number) and the publication date.
+2. Copy it byte for byte to ``datasets/raw/<slug>-gazette-<id>.pdf`` (``.html``, ``.md``;
+   the slug is the city profile's) and add it, with its sha256, to
+   ``datasets/raw/manifest.csv``. For a PDF or a web page the build also publishes the text
+   the reader derived from it beside it (``….pdf.txt``): the file ``source_line`` counts in.
 3. Rebuild and publish every dataset (``etl.pipeline.run``). If the build fails, the copy
    and the manifest row are removed again and the published files stay as they were.
 4. Print what the issue holds (documents, tables recognised and not, with their lines) and
@@ -28,9 +30,10 @@ from pathlib import Path
 
 from etl.errors import GazetteError
 from etl.manifest import RawIssue, read_manifest, write_manifest
-from etl.read import Issue, decode_gazette, read_cover, read_text
+from etl.profile import profile
+from etl.read import Issue, read_bytes, read_cover, source_format
 
-RAW_NAME = "lianyungang-gazette-{issue_id}.md"
+SUFFIX = {"text": ".md", "pdf": ".pdf", "html": ".html"}
 EVENTS = "document_events"
 
 
@@ -187,8 +190,7 @@ def ingest(file: Path, root: Path, out: list[str]) -> int:
         data = file.read_bytes()
     except OSError as exc:
         raise GazetteError(f"cannot read file ({exc.strerror})", file) from None
-    text, notes = decode_gazette(data, file)  # GazetteError (exit 2): not a gazette text
-    issue = read_text(text, file, None, notes)
+    issue = read_bytes(data, file)  # GazetteError (exit 2): not a gazette issue
     issue_id, raw = cover_id(issue)
     raw_dir = root / "datasets" / "raw"
     manifest = raw_dir / "manifest.csv"
@@ -199,7 +201,8 @@ def ingest(file: Path, root: Path, out: list[str]) -> int:
         out.append(f"{file}: already registered as issue {same.issue_id} (datasets/raw/"
                    f"{same.file}, same sha256 {sha[:12]}…); nothing to do")
         return 0
-    target = raw_dir / RAW_NAME.format(issue_id=issue_id)
+    name = profile(root / "datasets" / "reference").raw_name.format(issue_id=issue_id)
+    target = raw_dir / (name + SUFFIX[source_format(data, file)])
     if target.exists() and target.read_bytes() != data:
         raise GazetteError(f"{target} exists, is not in the manifest and differs from this "
                            f"file; move it away first", file)
@@ -267,5 +270,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "ingest", help="register a new gazette issue (copy, checksum, manifest) and rebuild",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", help="the issue as UTF-8 text (e.g. lianyungang-gazette-2018-17.md)")
+    p.add_argument("file", help="the issue: its PDF, a web page of it, or its UTF-8 text")
     p.set_defaults(handler=cmd_ingest)

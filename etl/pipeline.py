@@ -53,7 +53,17 @@ class Build:
                  "file": r.file} for r in self.raw]
 
     def outputs(self) -> dict[str, bytes]:
-        return render_all(self.frames, datasets(), self.build_date, self.issue_rows())
+        outputs = render_all(self.frames, datasets(), self.build_date, self.issue_rows())
+        outputs.update(self.derived_texts())
+        return outputs
+
+    def derived_texts(self) -> dict[str, bytes]:
+        """The text read from each PDF or HTML issue, kept beside it in ``raw/`` so that
+        every ``source_line`` points at a line a person can open (``etl check`` proves it
+        is what the reader derives today)."""
+        return {derived_name(raw.file): issue.derived_text.encode("utf-8")
+                for raw, issue in zip(self.raw, self.issues, strict=True)
+                if issue.derived_text is not None}
 
     def summary(self) -> list[str]:
         lines = []
@@ -67,14 +77,48 @@ class Build:
         return lines
 
 
+def derived_name(raw_file: str) -> str:
+    """Where the text derived from a raw PDF/HTML issue is published (under datasets/)."""
+    return f"raw/{raw_file}.txt"
+
+
 def extract_issue(issue: Issue, ctx: Context) -> dict[str, Extraction]:
-    """Run every extractor on one issue."""
-    return {module.__name__.rsplit(".", 1)[-1]: module.extract(issue, ctx)
-            for module in extractors.modules()}
+    """Run every extractor on one issue; each row gets the page of its source line."""
+    found = {module.__name__.rsplit(".", 1)[-1]: module.extract(issue, ctx)
+             for module in extractors.modules()}
+    for extraction in found.values():
+        for items in extraction.rows.values():
+            for item in items:
+                if "source_line" in item and item.get("source_issue") == issue.issue_id:
+                    item.setdefault("source_page", issue.page_of(item["source_line"]))
+    return found
+
+
+Pages = dict[str, list[int] | None]  # issue id → page of each line (None: no pages)
+
+
+def fill_pages(frame: pd.DataFrame, pages: Pages) -> pd.DataFrame:
+    """Give rows made across issues (``combine``) the page of their source line."""
+    if "source_page" not in frame.columns or frame.empty:
+        return frame
+    missing = frame["source_page"].isna()
+    if not missing.any() or not any(pages.values()):
+        return frame
+
+    def page(issue_id: object, line: object) -> object:
+        lines = pages.get(str(issue_id))
+        if lines is None or pd.isna(line) or not 1 <= int(line) <= len(lines):
+            return None
+        return lines[int(line) - 1]
+    frame = frame.assign(source_page=frame["source_page"].astype(object))
+    frame.loc[missing, "source_page"] = [
+        page(i, n) for i, n in zip(frame.loc[missing, "source_issue"],
+                                   frame.loc[missing, "source_line"], strict=True)]
+    return frame
 
 
 def assemble(per_issue: list[dict[str, Extraction]], ctx: Context,
-             only_found: bool = False) -> dict[str, pd.DataFrame]:
+             only_found: bool = False, pages: Pages | None = None) -> dict[str, pd.DataFrame]:
     """Concatenate rows across issues, run cross-issue steps, type and validate."""
     specs = datasets()
     rows: dict[str, list[dict]] = {}
@@ -93,6 +137,7 @@ def assemble(per_issue: list[dict[str, Extraction]], ctx: Context,
     for module in extractors.modules():
         if hasattr(module, "combine"):
             frames.update(module.combine(frames, ctx))
+    frames = {name: fill_pages(frame, pages or {}) for name, frame in frames.items()}
     typed: dict[str, pd.DataFrame] = {}
     for name, spec in specs.items():
         if only_found and frames[name].empty:
@@ -121,7 +166,7 @@ def build(root: Path = ROOT, progress: Progress = quiet) -> Build:
                            for name, rows in ex.rows.items())
         progress(f"[{k}/{len(registered)}] {raw.issue_id}: {len(issue.documents)} documents, "
                  f"{len(issue.tables)} tables → {counts or 'no rows'}")
-    frames = assemble(per_issue, ctx)
+    frames = assemble(per_issue, ctx, pages={i.issue_id: i.pages for i in issues})
     return Build(frames, issues, registered, extractions)
 
 

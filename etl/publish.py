@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from etl.dictionary import Dataset, all_flags, table_schema
 from etl.paths import WORKBOOK_NAME
+from etl.profile import profile
 
 STAGING = ".staging"
 COMMIT_MARKER = "COMMIT"
@@ -97,16 +98,17 @@ def parquet_bytes(frame: pd.DataFrame, ds: Dataset) -> bytes:
 
 
 def datapackage_bytes(specs: list[Dataset], build_date: date, issues: list[dict]) -> bytes:
+    city = profile()
     package = {
         "profile": "tabular-data-package",
-        "name": "lianyungang-gazette",
-        "title": "连云港市人民政府公报 开放数据 / Lianyungang municipal government gazette, "
+        "name": f"{city.slug}-gazette",
+        "title": f"{city.gazette_zh} 开放数据 / {city.name_en} municipal government gazette, "
                  "open data",
-        "description": ("Tidy tables extracted from the Lianyungang municipal government gazette "
-                        "(连云港市人民政府公报). Every row carries its source issue and line and "
-                        "quality flags; see docs/data-dictionary.md."),
+        "description": (f"Tidy tables extracted from the {city.name_en} municipal government "
+                        f"gazette ({city.gazette_zh}). Every row carries its source issue and "
+                        "line and quality flags; see docs/data-dictionary.md."),
         "created": f"{build_date.isoformat()}T00:00:00Z",
-        "sources": [{"title": f"连云港市人民政府公报 {i['issue_id']} ({i['published_on']})",
+        "sources": [{"title": f"{city.gazette_zh} {i['issue_id']} ({i['published_on']})",
                      "path": f"raw/{i['file']}"} for i in issues],
         "x-quality-flags": {code: {"zh": f.zh, "en": f.en} for code, f in
                             sorted(all_flags().items())},
@@ -142,6 +144,7 @@ def render_all(frames: dict[str, pd.DataFrame], specs: dict[str, Dataset], build
 
 
 def _fsync_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)  # raw/… derived texts live one level down
     with path.open("wb") as fh:
         fh.write(data)
         fh.flush()

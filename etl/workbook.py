@@ -28,6 +28,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from etl.dictionary import Column, Dataset, all_flags
+from etl.profile import profile
 from etl.publish import fixed_zip
 
 ABOUT = "说明"
@@ -246,15 +247,16 @@ def _about_sheet(wb: Workbook, specs: list[Dataset], build_date: date, issues: l
             section_rows.append(ws.max_row)
         return ws.max_row
 
-    add(["连云港市人民政府公报 开放数据"])
-    add(["Lianyungang municipal government gazette — open data"])
+    city = profile()
+    add([f"{city.gazette_zh} 开放数据"])
+    add([f"{city.name_en} municipal government gazette — open data"])
     add([])
     info = [
         ("数据截至 / Data as of",
          datetime(build_date.year, build_date.month, build_date.day)),
         ("", "即最新一期公报的出版日期 / the publication date of the newest issue"),
         ("来源期号 / Source issues",
-         "连云港市人民政府公报 " + "、".join(f"{i['issue_id']}（{i['published_on']}）"
+         f"{city.gazette_zh} " + "、".join(f"{i['issue_id']}（{i['published_on']}）"
                                       for i in issues)
          + "\nraw texts: datasets/raw/"),
         ("使用提示 / How to read",
@@ -338,7 +340,7 @@ def workbook_bytes(frames: dict[str, pd.DataFrame], specs: list[Dataset], build_
     wb.properties.modified = stamp
     wb.properties.creator = "lyg-data"
     wb.properties.lastModifiedBy = "lyg-data"
-    wb.properties.title = "连云港市人民政府公报 开放数据"
+    wb.properties.title = f"{profile().gazette_zh} 开放数据"
     buf = io.BytesIO()
     wb.save(buf)
     # openpyxl stamps dcterms:modified with the clock on save; put the build date back

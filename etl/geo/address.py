@@ -6,10 +6,27 @@ The gazette writes addresses as a chain from large to small, e.g. ``东海县白
 
 from __future__ import annotations
 
+import csv
 import re
+from functools import cache
+from pathlib import Path
 
-COUNTY_NAMES = ("连云区", "海州区", "赣榆区", "东海县", "灌云县", "灌南县")
-_CITY_PREFIX = re.compile(r"^(?:江苏省)?(?:连云港市)?")
+from etl.paths import REFERENCE_DIR
+from etl.profile import profile
+
+
+@cache
+def county_names(reference_dir: Path = REFERENCE_DIR) -> tuple[str, ...]:
+    """The city's county-level divisions: the gazetteer's county rows (reviewed data)."""
+    with (reference_dir / "gazetteer.csv").open(encoding="utf-8-sig", newline="") as fh:
+        return tuple(r["name"] for r in csv.DictReader(fh) if r["kind"] == "county")
+
+
+@cache
+def _city_prefix(reference_dir: Path = REFERENCE_DIR) -> re.Pattern[str]:
+    """``江苏省连云港市`` (either part optional) at the start of an address."""
+    city = profile(reference_dir)
+    return re.compile(rf"^(?:{re.escape(city.province_zh)})?(?:{re.escape(city.name_zh)})?")
 # A zone named in an address but missing from zones.csv is still recognised, with no county.
 _ZONE = re.compile(r"^[^、，,]+?(?:景区|高新区|开发区|新区|园区)")
 # 盐场: the salt works (灌西盐场) stand at township level in the gazette's addresses.
@@ -26,8 +43,8 @@ def _take(pattern: re.Pattern[str], text: str) -> tuple[str | None, str]:
 
 def _admin_prefix(address: str, zones: dict[str, str | None]) -> tuple[dict, str]:
     """County, zone and township at the start of ``address``, and the text after them."""
-    rest = _CITY_PREFIX.sub("", address.strip())
-    county = next((c for c in COUNTY_NAMES if rest.startswith(c)), None)
+    rest = _city_prefix().sub("", address.strip())
+    county = next((c for c in county_names() if rest.startswith(c)), None)
     zone = None
     if county:
         rest = rest[len(county):]

@@ -27,6 +27,7 @@ from etl.geo.address import parse_address, split_places
 from etl.geo.boundaries import load_counties
 from etl.geo.gazetteer import COUNTIES_FILE, read_gazetteer
 from etl.paths import GEO_DIR, REFERENCE_DIR
+from etl.profile import profile
 
 __all__ = ["GeoResult", "Geocoder", "OnlineRefused", "parse_address", "query_for",
            "read_zones", "refresh_cache_online", "split_places"]
@@ -70,7 +71,8 @@ def _refuse_if_offline() -> None:
 
 def query_for(name: str, county: str | None = None, township: str | None = None) -> str:
     """The free-text query (and cache key) for ``name``, widening to the city and province."""
-    parts = [name, township, county, "连云港市", "江苏省"]
+    city = profile()
+    parts = [name, township, county, city.name_zh, city.province_zh]
     seen: list[str] = []
     for p in parts:
         if p and p not in seen:

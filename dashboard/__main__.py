@@ -9,7 +9,7 @@ import os
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m dashboard",
-                                     description="连云港市政府公报数据 dashboard")
+                                     description="the gazette data dashboard")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--debug", action="store_true",

@@ -150,7 +150,7 @@ def register(app: Dash) -> None:
 
 def create_app() -> Dash:
     app = Dash(
-        __name__, title="连云港市政府公报数据", update_title=None, serve_locally=True,
+        __name__, title=t("app_title", "zh"), update_title=None, serve_locally=True,
         assets_folder=str(ASSETS), suppress_callback_exceptions=True, index_string=INDEX,
         compress=False, meta_tags=[{"name": "viewport",
                                     "content": "width=device-width, initial-scale=1"}],

@@ -19,10 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from etl import dictionary
+from etl.geo.gazetteer import COUNTIES_FILE
 from etl.paths import DATASETS_DIR, WORKBOOK_NAME
 
 ENV_DIR = "LYG_DATASETS_DIR"
-COUNTIES_GEOJSON = Path("geo") / "lianyungang_counties.geojson"
+COUNTIES_GEOJSON = Path("geo") / COUNTIES_FILE
 
 log = logging.getLogger(__name__)
 

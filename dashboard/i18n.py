@@ -10,12 +10,15 @@ from __future__ import annotations
 from datetime import date
 
 from etl import dictionary
+from etl.profile import profile
 from etl.status import STATUSES, DocumentStatus
+
+CITY = profile()  # the city this checkout serves (datasets/reference/city.csv)
 
 UI: dict[str, tuple[str, str]] = {
     # shell
-    "app_title": ("连云港市政府公报数据", "Lianyungang Gazette Data"),
-    "app_subtitle": ("连云港市人民政府公报 开放数据", "Open data from the Lianyungang "
+    "app_title": (f"{CITY.short_zh}市政府公报数据", f"{CITY.name_en} Gazette Data"),
+    "app_subtitle": (f"{CITY.gazette_zh} 开放数据", f"Open data from the {CITY.name_en} "
                      "municipal government gazette"),
     "switch_lang": ("English", "中文"),
     "switch_lang_title": ("Switch to English", "切换到中文"),
@@ -43,8 +46,8 @@ UI: dict[str, tuple[str, str]] = {
     "back_home": ("返回概览", "Back to the overview"),
     "no_data": ("暂无数据", "No data yet"),
     "no_rows": ("当前筛选条件下没有记录", "Nothing matches the current filters"),
-    "footer": ("数据来源：连云港市人民政府公报。每一行均注明来源期号与行号；质量标记说明原文问题。",
-               "Source: Lianyungang municipal government gazette. Every row names its source "
+    "footer": (f"数据来源：{CITY.gazette_zh}。每一行均注明来源期号与行号；质量标记说明原文问题。",
+               f"Source: {CITY.name_en} municipal government gazette. Every row names its source "
                "issue and line; quality flags say what the source got wrong."),
     "rows_shown": ("条记录", "rows"),
     "all": ("全部", "All"),
@@ -58,9 +61,9 @@ UI: dict[str, tuple[str, str]] = {
     "download_workbook": ("完整工作簿", "Full workbook"),
     # overview
     "overview_title": ("概览", "Overview"),
-    "overview_intro": ("连云港市人民政府公报中的表格与文件，整理为可查询、可下载的数据。"
+    "overview_intro": (f"{CITY.gazette_zh}中的表格与文件，整理为可查询、可下载的数据。"
                        "点击卡片进入详细页面。",
-                       "Tables and documents from the Lianyungang municipal government "
+                       f"Tables and documents from the {CITY.name_en} municipal government "
                        "gazette as searchable, downloadable data. Click a card for details."),
     "card_economy": ("最新经济指标", "Latest economic indicators"),
     "card_heritage": ("市级文物保护单位", "Municipal heritage sites"),

@@ -20,10 +20,11 @@ from shapely.geometry import Point
 from etl.geo.boundaries import COUNTIES, load_counties
 from etl.geo.sources import ADCODES, CITIES1000, DISTRICTS
 from etl.paths import GEO_DIR
+from etl.profile import profile
 
 COLUMNS = ("name", "kind", "county", "township", "lat", "lon", "source", "note")
 KINDS = ("county", "township", "village", "mountain", "site", "zone")
-COUNTIES_FILE = "lianyungang_counties.geojson"
+COUNTIES_FILE = f"{profile().slug}_counties.geojson"  # the city profile names the file
 
 # Townships named in the fifth batch of municipal heritage sites (gazette 2018-16), with the
 # county the address states. None: the address names a zone instead (高新区, 云台山景区), so the

@@ -20,6 +20,7 @@ from etl.errors import GazetteError
 from etl.extractors import Context, Extraction, flags_text
 from etl.manifest import RawIssue, read_manifest, verify
 from etl.paths import ROOT
+from etl.profile import CityProfile, profile
 from etl.publish import publish, render_all
 from etl.read import Issue, read_issue
 from etl.validate import validate
@@ -41,6 +42,7 @@ class Build:
     issues: list[Issue]
     raw: list[RawIssue]
     extractions: dict[str, dict[str, Extraction]] = field(default_factory=dict)
+    city: CityProfile | None = None  # the profile of the root built (None: this checkout's)
 
     @property
     def build_date(self) -> date:
@@ -53,7 +55,8 @@ class Build:
                  "file": r.file} for r in self.raw]
 
     def outputs(self) -> dict[str, bytes]:
-        outputs = render_all(self.frames, datasets(), self.build_date, self.issue_rows())
+        outputs = render_all(self.frames, datasets(), self.build_date, self.issue_rows(),
+                             city=self.city)
         outputs.update(self.derived_texts())
         return outputs
 
@@ -167,7 +170,7 @@ def build(root: Path = ROOT, progress: Progress = quiet) -> Build:
         progress(f"[{k}/{len(registered)}] {raw.issue_id}: {len(issue.documents)} documents, "
                  f"{len(issue.tables)} tables → {counts or 'no rows'}")
     frames = assemble(per_issue, ctx, pages={i.issue_id: i.pages for i in issues})
-    return Build(frames, issues, registered, extractions)
+    return Build(frames, issues, registered, extractions, profile(root / "datasets" / "reference"))
 
 
 def run(root: Path = ROOT, progress: Progress = quiet) -> tuple[Build, list[str]]:

@@ -27,8 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.dictionary import Dataset, all_flags, table_schema
-from etl.paths import WORKBOOK_NAME
-from etl.profile import profile
+from etl.profile import CityProfile, profile
 
 STAGING = ".staging"
 COMMIT_MARKER = "COMMIT"
@@ -97,8 +96,9 @@ def parquet_bytes(frame: pd.DataFrame, ds: Dataset) -> bytes:
 # --- datapackage.json ------------------------------------------------------------------
 
 
-def datapackage_bytes(specs: list[Dataset], build_date: date, issues: list[dict]) -> bytes:
-    city = profile()
+def datapackage_bytes(specs: list[Dataset], build_date: date, issues: list[dict],
+                      city: CityProfile | None = None) -> bytes:
+    city = city or profile()
     package = {
         "profile": "tabular-data-package",
         "name": f"{city.slug}-gazette",
@@ -128,9 +128,10 @@ def datapackage_bytes(specs: list[Dataset], build_date: date, issues: list[dict]
 
 
 def render_all(frames: dict[str, pd.DataFrame], specs: dict[str, Dataset], build_date: date,
-               issues: list[dict],
-               workbook: Callable[..., bytes] | None = None) -> dict[str, bytes]:
-    """Every published file's name → bytes, in a stable order."""
+               issues: list[dict], workbook: Callable[..., bytes] | None = None,
+               city: CityProfile | None = None) -> dict[str, bytes]:
+    """Every published file's name → bytes, in a stable order. ``city``: the profile the
+    build serves (default: this checkout's)."""
     from etl.workbook import workbook_bytes  # local: openpyxl is only needed here
 
     ordered = [specs[name] for name in specs if name in frames]
@@ -138,8 +139,10 @@ def render_all(frames: dict[str, pd.DataFrame], specs: dict[str, Dataset], build
     for ds in ordered:
         outputs[f"{ds.name}.csv"] = csv_bytes(frames[ds.name], ds)
         outputs[f"{ds.name}.parquet"] = parquet_bytes(frames[ds.name], ds)
-    outputs[WORKBOOK_NAME] = (workbook or workbook_bytes)(frames, ordered, build_date, issues)
-    outputs["datapackage.json"] = datapackage_bytes(ordered, build_date, issues)
+    city = city or profile()
+    write_book = workbook or workbook_bytes
+    outputs[f"{city.slug}_gazette.xlsx"] = write_book(frames, ordered, build_date, issues, city)
+    outputs["datapackage.json"] = datapackage_bytes(ordered, build_date, issues, city)
     return outputs
 
 

@@ -28,7 +28,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from etl.dictionary import Column, Dataset, all_flags
-from etl.profile import profile
+from etl.profile import CityProfile, profile
 from etl.publish import fixed_zip
 
 ABOUT = "说明"
@@ -234,7 +234,7 @@ def _flag_counts(frames: dict[str, pd.DataFrame], specs: list[Dataset]) -> dict[
 
 
 def _about_sheet(wb: Workbook, specs: list[Dataset], build_date: date, issues: list[dict],
-                 frames: dict[str, pd.DataFrame]) -> None:
+                 frames: dict[str, pd.DataFrame], city: CityProfile) -> None:
     ws = wb.active
     ws.title = ABOUT
     bold_rows, section_rows, merged, links = [], [], [], []
@@ -247,7 +247,6 @@ def _about_sheet(wb: Workbook, specs: list[Dataset], build_date: date, issues: l
             section_rows.append(ws.max_row)
         return ws.max_row
 
-    city = profile()
     add([f"{city.gazette_zh} 开放数据"])
     add([f"{city.name_en} municipal government gazette — open data"])
     add([])
@@ -330,9 +329,10 @@ def _about_sheet(wb: Workbook, specs: list[Dataset], build_date: date, issues: l
 
 
 def workbook_bytes(frames: dict[str, pd.DataFrame], specs: list[Dataset], build_date: date,
-                   issues: list[dict]) -> bytes:
+                   issues: list[dict], city: CityProfile | None = None) -> bytes:
+    city = city or profile()
     wb = Workbook()
-    _about_sheet(wb, specs, build_date, issues, frames)
+    _about_sheet(wb, specs, build_date, issues, frames, city)
     for ds in specs:
         _dataset_sheet(wb, frames[ds.name], ds)
     stamp = datetime(build_date.year, build_date.month, build_date.day)
@@ -340,7 +340,7 @@ def workbook_bytes(frames: dict[str, pd.DataFrame], specs: list[Dataset], build_
     wb.properties.modified = stamp
     wb.properties.creator = "lyg-data"
     wb.properties.lastModifiedBy = "lyg-data"
-    wb.properties.title = f"{profile().gazette_zh} 开放数据"
+    wb.properties.title = f"{city.gazette_zh} 开放数据"
     buf = io.BytesIO()
     wb.save(buf)
     # openpyxl stamps dcterms:modified with the clock on save; put the build date back

@@ -11,6 +11,8 @@ import pytest
 
 from etl.paths import ROOT
 
+pytest_plugins = ["tests.pdf_fixtures"]  # the seeds typeset as PDFs (tests/typeset.py)
+
 RAW = ROOT / "datasets" / "raw"
 ISSUE_2018 = RAW / "lianyungang-gazette-2018-16.md"
 ISSUE_2022 = RAW / "lianyungang-gazette-2022-10.md"

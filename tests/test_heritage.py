@@ -276,7 +276,7 @@ FOURTH_BATCH = """\
 
 古遗址
 名称\t时代\t地址\t编号
-大村遗址\t新石器时代\t东海县白塔埠镇大村\t4-1
+大村遗址\t年代待考\t东海县白塔埠镇大村\t4-1
 二村遗址\t汉\t东海县石梁河镇\t4-2
 古墓葬
 三号墓\t东汉\t赣榆区班庄镇前集村\t4-3
@@ -318,7 +318,7 @@ def test_fourth_batch_in_another_column_order_with_interrupting_headings(fourth)
 def test_unknown_era_is_flagged_not_guessed(fourth):
     sites, _ = fourth
     row = sites.loc["4-1"]
-    assert row["era_raw"] == "新石器时代"
+    assert row["era_raw"] == "年代待考"
     assert pd.isna(row["era_label"]) and pd.isna(row["era_start_year"])
     assert "era_unknown" in row["quality_flags"]
     composed = sites.loc["4-5"]
@@ -334,7 +334,7 @@ def test_markup_in_a_name_is_kept_verbatim_as_data(fourth):
 
 def test_sequence_numbers_become_batch_ids():
     text = ("## 连云港市第六批省级文物保护单位名单\n\n序号\t名称\t类别\t地址\n"
-            "1\t甲桥\t古建筑\t灌南县三口镇\n2\t乙碑\t其它类\t灌南县三口镇\n"
+            "1\t甲桥\t古建筑\t灌南县三口镇\n2\t乙碑\t杂项类\t灌南县三口镇\n"
             "2\t丙塔\t古建筑\t灌南县三口镇\n")
     found = heritage.extract(read_text(text, "x.md", "2030-01"), Context())
     rows = found.rows["heritage_sites"]
@@ -343,7 +343,7 @@ def test_sequence_numbers_become_batch_ids():
     assert rows[0]["level"] == "省级"
     assert "site_id_from_sequence" in rows[0]["quality_flags"]
     assert "announcement_not_found" in rows[0]["quality_flags"]
-    assert rows[1]["category_zh"] is None and rows[1]["category_raw"] == "其它类"
+    assert rows[1]["category_zh"] is None and rows[1]["category_raw"] == "杂项类"
     assert "category_unknown" in rows[1]["quality_flags"]
     assert "era_missing" in rows[0]["quality_flags"]
 
@@ -369,7 +369,11 @@ def test_no_list_no_rows(issue_2022):
 def test_category_enum_matches_the_reviewed_table():
     table = Context().reference("heritage_categories")
     for name in ("heritage_sites", "heritage_site_counts"):
-        assert list(dataset(name).column("category_zh").enum) == list(table["category_zh"])
+        assert list(dataset(name).column("category_zh").enum) == list(
+            dict.fromkeys(table["category_zh"]))
+    assert table["printed"].is_unique
+    assert set(table["official_zh"]) <= set(table["category_zh"])
+    assert set(table["kind"]) <= {"current", "variant", "older"}
     assert table["category_en"].str.len().gt(0).all()
     assert table["source"].str.len().gt(0).all()
 

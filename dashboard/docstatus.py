@@ -197,4 +197,7 @@ def reasons(result: DocumentStatus, lang: str) -> list[str]:
     if result.scheduled_repeal_on:
         add("fact_scheduled_repeal", "repealed", result.scheduled_repeal_on,
             result.scheduled_repeal_by)
+    add("fact_lapsed", "lapsed", result.lapsed_on, result.lapsed_by)
+    add("fact_scheduled_lapse", "lapsed", result.scheduled_lapse_on, result.scheduled_lapse_by)
+    add("fact_revision_deadline", "revision_deadline", result.revision_deadline)
     return out

@@ -154,6 +154,10 @@ UI: dict[str, tuple[str, str]] = {
     "fact_repealed": ("{date} 由{by}废止", "repealed {date} by {by}"),
     "fact_expires": ("有效期至 {date}", "term ends {date}"),
     "fact_scheduled_repeal": ("将于 {date} 由{by}废止", "to be repealed {date} by {by}"),
+    "fact_lapsed": ("{date} 起由{by}宣布失效", "lapsed {date} by {by}"),
+    "fact_scheduled_lapse": ("将于 {date} 起由{by}停止执行", "to lapse {date} by {by}"),
+    "fact_revision_deadline": ("须于 {date} 前修订，逾期失效",
+                               "to be revised by {date}, else lapses"),
     "short_amended": ("{date}修改", "amended {date}"),
     "short_scheduled": ("{date}起废止", "repealed from {date}"),
     "no_number": ("无文号", "no number"),
@@ -223,7 +227,9 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "repealed": ("废止", "repealed"),
         "listed_retained": ("清理：列入保留目录", "cleanup: listed as retained"),
         "listed_repealed": ("清理：列入废止目录", "cleanup: listed as repealed"),
-        "marked_for_revision": ("清理：标注需修改", "cleanup: marked for revision"),
+        "marked_for_revision": ("标注需修改", "marked for revision"),
+        "lapsed": ("宣布失效（停止执行）", "declared lapsed"),
+        "revision_deadline": ("修订期限（逾期失效）", "revision deadline (lapses if not revised)"),
     },
 }
 

@@ -63,3 +63,14 @@ def test_provenance(indicators):
     assert indicators.loc["general_budget_revenue", "source_line"] == 1308
     assert indicators.loc["ppi", "source_line"] == 1322
     assert set(indicators["source_issue"]) == {"2018-16"}
+
+
+def test_new_columns_keep_the_seed_as_it_was(indicators):
+    """The seed prints one cumulative column: every row is cumulative, no percentage-point
+    change, and its sections are named by their section rows."""
+    assert set(indicators["period_kind"]) == {"cumulative"}
+    assert indicators["change_pp"].isna().all()
+    assert indicators.loc["exports", "section_zh"] == "进出口总额"
+    assert indicators.loc["loans_balance", "section_zh"] == "金融机构存款余额"
+    assert indicators.loc["cpi", "section_zh"] == "居民消费价格总指数"
+    assert not indicators["quality_flags"].fillna("").str.contains("period_year_from_issue").any()

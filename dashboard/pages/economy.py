@@ -41,8 +41,16 @@ class Filters:
     indicators: tuple[str, ...]
 
 
+def cumulative(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The cumulative periods only: a table with a month column also publishes each single
+    month as its own row (period_kind ``month``), which this page does not chart yet."""
+    if frame is None or "period_kind" not in frame:
+        return frame
+    return frame[frame["period_kind"] != "month"]
+
+
 def _frame() -> pd.DataFrame | None:
-    return data.load(DATASET)
+    return cumulative(data.load(DATASET))
 
 
 def periods(frame: pd.DataFrame) -> pd.DataFrame:

@@ -26,7 +26,7 @@ class Card:
 
 
 def _economy(lang: str) -> Card | None:
-    frame = data.load(economy.DATASET)
+    frame = economy.cumulative(data.load(economy.DATASET))
     if frame is None or frame.empty:
         return None
     latest = economy.periods(frame).iloc[-1]

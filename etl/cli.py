@@ -98,16 +98,36 @@ def describe_issue(issue: Issue, found: dict) -> list[str]:
     return lines
 
 
+def _derived_issue_id(issue: Issue, path: str) -> tuple[str, str]:
+    """(issue id, note) for a file whose cover does not name year and issue (第N期): from
+    the file name (…2019-03…, 2019年第3期), else a placeholder YYYY-00 whose year is the
+    cover's or the newest date's in the text."""
+    from etl.normalize import find_cn_dates
+    from etl.read.cover import issue_id_from_name
+    derived = issue_id_from_name(path)
+    if derived:
+        return derived, (f"no year and issue number (第N期) on the cover; issue id {derived} "
+                         "taken from the file name")
+    dates = [d for line in issue.lines for _, d, _ in find_cn_dates(line) if d]
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*年", "\n".join(issue.lines))]
+    year = issue.year or (max(dates).year if dates else max(years, default=0))
+    return f"{year:04d}-00", (
+        f"no year and issue number (第N期) on the cover or in the file name; rows name the "
+        f"placeholder issue {year:04d}-00 (issue number 00, year of the "
+        f"{'cover' if issue.year else 'newest year the text names'}) — pass --issue YYYY-NN "
+        "to name the issue")
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     if args.issue and not _ISSUE_ID.fullmatch(args.issue):
         raise GazetteError(f"--issue {args.issue!r}: an issue id is YYYY-NN, e.g. 2018-16")
     issue = read_issue(args.file, args.issue)
+    if not args.issue and not (issue.year and issue.number):  # no cover naming it: never refuse
+        issue.issue_id, note = _derived_issue_id(issue, args.file)
+        print(f"note: {note}", file=sys.stderr)
     ctx = Context(reference_dir=Path(args.root) / "datasets" / "reference")
     try:
         found = extract_issue(issue, ctx)
-        if any(ex.rows for ex in found.values()) and not _ISSUE_ID.fullmatch(issue.issue_id):
-            raise GazetteError("no year and issue number (第N期) on the cover (first 80 lines), "
-                               "so rows cannot name their issue; pass --issue YYYY-NN", args.file)
         frames = assemble([found], ctx, only_found=True, pages={issue.issue_id: issue.pages})
     except GazetteError as exc:  # a dataset check names issue and line; add the file
         if exc.path is None:

@@ -15,6 +15,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 # --- width -----------------------------------------------------------------------
 
@@ -33,6 +34,47 @@ _DIGITS_ONLY = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
 def halfwidth_digits(text: str) -> str:
     """Only the full-width digits ０-９ → 0-9 (keeps Chinese punctuation in titles)."""
     return text.translate(_DIGITS_ONLY)
+
+
+# --- traditional characters ------------------------------------------------------
+
+# CJK ideographs a traditional-to-simplified conversion can change (BMP: Ext. A, the
+# unified block and the compatibility ideographs).
+_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+
+@cache
+def _t2s() -> tuple[object, dict[int, str], re.Pattern]:
+    """(OpenCC t2s converter, per-character table, pattern of traditional-only characters),
+    built once: each ideograph is converted on its own line, so no phrase joins two."""
+    import opencc  # imported on first use: a simplified-only run never loads it
+
+    converter = opencc.OpenCC("t2s")
+    chars = [chr(cp) for lo, hi in _CJK_RANGES for cp in range(lo, hi)]
+    converted = converter.convert("\n".join(chars)).split("\n")
+    table = {ord(a): b for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1}
+    traditional = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]")
+    return converter, table, traditional
+
+
+def has_traditional(text: str) -> bool:
+    """True when ``text`` holds a character OpenCC's t2s would simplify (號, 發, 關…)."""
+    return _t2s()[2].search(text) is not None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters → simplified (OpenCC ``t2s``, phrases included), for MATCHING
+    keywords, headers and 文号 prefixes; never for the values published as printed.
+
+    Same length as ``text`` (offsets found in the result index the original): when a phrase
+    conversion would change the length, the text is converted character by character.
+    Text without a traditional-only character is returned as it is, unconverted (cheap).
+    """
+    converter, table, traditional = _t2s()
+    if traditional.search(text) is None:
+        return text
+    converted = converter.convert(text)
+    return converted if len(converted) == len(text) else text.translate(table)
 
 
 # --- spaces left by line breaks --------------------------------------------------
@@ -101,7 +143,17 @@ def leading_ordinal(text: str) -> tuple[int | None, str]:
 
 # --- dates and periods -------------------------------------------------------------
 
-_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# Years in digits or in Chinese numerals with any zero a typist uses (二〇二二, 二○一○, 二零一九,
+# 二Ｏ一九); months and days in digits or numerals (十月二十日).
+_CN_ZERO = "〇○零OＯoｏ0０"
+_YEAR_CHARS = f"{_CN_ZERO}一二三四五六七八九"
+_CN_YEAR = str.maketrans({**{ch: "0" for ch in _CN_ZERO},
+                          **{ch: str(n) for n, ch in enumerate("一二三四五六七八九", 1)}})
+# The text of a date (no groups), for patterns elsewhere: ``rf"自\s*(?P<date>{DATE_TEXT})"``.
+DATE_TEXT = (rf"(?:\d{{4}}|[{_YEAR_CHARS}]{{4}})\s*年\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,2}})"
+             r"\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+_DATE = re.compile(rf"(\d{{4}}|[{_YEAR_CHARS}]{{4}})\s*年\s*"
+                   r"(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
 # ``\s*(?:X\s*)?`` rather than ``\s*X?\s*``: two adjacent ``\s*`` backtrack quadratically.
 _PERIOD = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*(?:[-－—~至]\s*(\d{1,2})\s*)?月")
 
@@ -115,20 +167,30 @@ def safe_date(year: int, month: int, day: int) -> date | None:
     return date(year, month, day)
 
 
+def _date_of(match: re.Match) -> date | None:
+    year, month, day = match.groups()
+    if year.isascii() and month.isascii() and day.isascii():  # digits: the common case
+        return safe_date(int(year), int(month), int(day))
+    year_n = int(year.translate(_CN_YEAR)) if not year.isascii() else int(year)
+    month_n, day_n = cn_numeral(month), cn_numeral(day)
+    if month_n is None or day_n is None:
+        return None
+    return safe_date(year_n, month_n, day_n)
+
+
 def parse_cn_date(text: str) -> date | None:
-    """First ``2018年11月13日`` in ``text`` → date(2018, 11, 13); ``None`` when absent or
+    """First date in ``text`` → date: ``2018年11月13日`` → date(2018, 11, 13), also in Chinese
+    numerals (``二○一○年六月十一日``, ``二〇二二年十月二十日``); ``None`` when absent or
     impossible."""
     match = _DATE.search(halfwidth_digits(text))
-    if not match:
-        return None
-    return safe_date(*(int(g) for g in match.groups()))
+    return _date_of(match) if match else None
 
 
 def find_cn_dates(text: str) -> list[tuple[int, date | None, str]]:
-    """Every ``YYYY年M月D日`` in ``text``: (offset, date or None when impossible, raw)."""
+    """Every date in ``text`` (digits or Chinese numerals): (offset, date or None when
+    impossible, raw)."""
     text = halfwidth_digits(text)
-    return [(m.start(), safe_date(*(int(g) for g in m.groups())), m.group(0))
-            for m in _DATE.finditer(text)]
+    return [(m.start(), _date_of(m), m.group(0)) for m in _DATE.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -188,85 +250,246 @@ def parse_number(text: str) -> ParsedNumber:
 
 # --- document numbers --------------------------------------------------------------
 
+# A 文号 is an issuer's code (机关代字, 连政办发 苏政发 国办发 苏建规字 财税) + the year in brackets
+# + a sequence + 号; an order is its issuer + 令 + 第N号. Any issuer's numbers are read; the
+# city profile (datasets/reference/doc_prefixes.csv) only says whose a prefix is and at
+# which level. Matching runs on a simplified, half-width copy of the text (號 發 → 号 发), of
+# the same length, so offsets index the text as printed.
+
 # Any bracket a converter or typist used around the year: 〔〕 () （） [] ［］ 【】 〈〉 《》 ｛｝
 _OPEN = "〔(（[［【〈《{｛"
 _CLOSE = "〕)）]］】〉》}｝"
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+# The last character of a prefix printed without brackets: only a series word can be trusted
+# there (连政发2018 137号), any other run of characters needs the brackets.
+_SERIES_END = "发字函规令办文复电秘"
 _DOC_NUMBER = re.compile(
-    rf"(?P<prefix>连政(?:办|规)?发)\s*(?:[{re.escape(_OPEN)}]\s*)?(?P<year>\d{{4}})\s*"
-    rf"(?:[{re.escape(_CLOSE)}]\s*)?(?:(?P<stray>年)\s*)?(?P<seq>\d{{1,4}})\s*号"
+    rf"(?P<prefix>[{_HAN}]{{1,16}}?)\s*(?:(?P<open>[{re.escape(_OPEN)}])\s*)?"
+    rf"(?P<year>\d{{4}})\s*(?:(?P<close>[{re.escape(_CLOSE)}])\s*)?"
+    rf"(?:(?P<stray>年)\s*)?(?P<seq>\d{{1,4}})\s*号"
 )
-# Government orders: 市政府令第8号, 连云港市人民政府令 第 8 号, 市人民政府令2号, 市政府1号令
+# Orders: 市政府令第8号, 连云港市人民政府令 第 8 号, 江苏省人民政府令第114号, 国务院令第1号,
+# variants 市人民政府令2号, 市政府1号令
 _ORDER = re.compile(
-    r"(?:连云港)?市(?:人民)?政府(?:令\s*(?:第\s*)?(?P<a>\d{1,4})\s*号|\s*(?P<b>\d{1,4})\s*号令)"
+    rf"(?P<issuer>[{_HAN}]{{0,14}}?(?:政府|国务院|部|委员会|总局|银行|署))"
+    r"(?:\s*令\s*(?:(?P<di>第)\s*)?(?P<a>\d{1,4})\s*号|\s*(?P<b>\d{1,4})\s*号令)"
 )
+# Words that lead into a cited number in running text (根据苏政发〔2019〕1号): never part of
+# the prefix.
+_LEAD_WORDS = re.compile(
+    "根据|按照|依据|依照|参照|对照|遵照|执行|贯彻|落实|印发|转发|下发|抄送|文件|精神|要求|规定|"
+    "通知|意见|办法|决定|以及|关于|同时|其中|本|原|即|和|及|与|或|的|见|据|由|在|对|将|是|为|以|"
+    "政府办公室|政府办公厅|人民政府|政府|办公室|办公厅|委员会|国务院")
+_ORDER_LEAD = re.compile(
+    "根据|按照|依据|依照|参照|对照|遵照|执行|贯彻|落实|印发|转发|发布|公布|以及|同时|关于|废止|修改|"
+    "经|本|原|和|及|"
+    "与|或|的|见|据|由|在|对|将|是|为|以")
 
-DOC_TYPES = ("连政发", "连政办发", "连政规发", "政府令")
+_ORDER_LEAD_END = re.compile(f"(?:{_ORDER_LEAD.pattern})$")
+# another place's government: at most five characters of name before 省/市/县/区/州/盟/旗
+_PLACE_GOVERNMENT = re.compile(
+    rf"(?:中华人民共和国)?[{_HAN}]{{2,5}}(?:自治区|自治州|自治县|省|市|县|区|州|盟|旗)(?:人民)?政府$")
+
+
+
+def __getattr__(name: str):
+    if name == "DOC_TYPES":  # the city's own series, from its profile (连政发, 连政办发 …)
+        return _city().own_prefixes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
 class DocNumber:
-    """A parsed document number. ``text`` is the normal form (〔〕 brackets)."""
+    """A parsed document number. ``text`` is the normal form (〔〕 brackets; 第N号 orders).
 
-    doc_type: str  # 连政发 / 连政办发 / 连政规发 / 政府令
+    ``doc_type`` names the series: the prefix (连政办发, 苏政发, 国办发, 灌政发) or, for an
+    order, the profile's series (政府令 for the city's own, 省政府令, 国务院令) or else the
+    issuer's name + 令 (淮安市人民政府令). ``prefix`` is the prefix as printed, simplified and
+    without spaces (江苏省人民政府令 for 省政府令); ``level`` is city / province / national /
+    county from the profile, None when the profile does not know the series.
+    """
+
+    doc_type: str
     year: int | None
     seq: int
     raw: str
     flags: tuple[str, ...] = field(default=())
+    prefix: str = ""
+    level: str | None = None
 
     @property
     def text(self) -> str:
-        if self.doc_type == "政府令":
-            return f"市政府令第{self.seq}号"
+        if self.year is None:
+            return f"市政府令第{self.seq}号" if self.doc_type == "政府令" else \
+                f"{self.doc_type}第{self.seq}号"
         return f"{self.doc_type}〔{self.year}〕{self.seq}号"
 
+    @property
+    def is_order(self) -> bool:
+        return self.year is None
 
-def parse_doc_number(raw: str) -> DocNumber | None:
+
+def _per_city(build):
+    """Cache ``build(city)`` per profile object (hashing a profile costs more than the work)."""
+    store: dict[int, tuple[object, object]] = {}
+
+    def get(city):
+        hit = store.get(id(city))
+        if hit is None or hit[0] is not city:
+            hit = store[id(city)] = (city, build(city))
+        return hit[1]
+    return get
+
+
+def _city():
+    from etl.profile import profile  # the default profile; a caller may pass another
+    return profile()
+
+
+@_per_city
+def _order_names(city) -> dict[str, str]:
+    """Every way an order's issuer is printed → the profile's series (政府令, 省政府令…):
+    连云港市人民政府 / 连云港市政府 / 市人民政府 / 市政府 → 政府令."""
+    names: dict[str, str] = {}
+    for p in city.doc_prefixes:
+        if not p.prefix.endswith("令"):
+            continue
+        full = p.issuer_zh
+        forms = {full, full.replace("人民政府", "政府"), p.issuer, p.prefix[:-1]}
+        for place in (city.name_zh, city.province_zh, "中华人民共和国"):
+            if full.startswith(place):  # 连云港市人民政府 → 市人民政府, 江苏省… → 省人民政府
+                rest = full[len(place):]
+                forms |= {place[-1] + rest, place[-1] + rest.replace("人民政府", "政府"), rest}
+        for form in forms:
+            if form and form != "政府":
+                names.setdefault(form, p.prefix)
+    return names
+
+
+def _level_of_issuer(name: str) -> str | None:
+    """The level an issuer's name says (江苏省人民政府 → province), for orders the profile does
+    not know; None when the name does not say."""
+    if name.startswith("中华人民共和国") or name.endswith(("国务院", "部", "总局", "署")):
+        return "national"
+    for ending, level in (("省", "province"), ("自治区", "province"), ("市", "city"),
+                          ("县", "county"), ("区", "county"), ("旗", "county")):
+        if re.search(f"{ending}(?:人民)?政府$", name):
+            return level
+    return None
+
+
+def _trim(run: str, lead: re.Pattern) -> str:
+    """The prefix in a run of characters: what follows the last lead word (根据苏政发 → 苏政发)."""
+    cut = 0
+    for m in lead.finditer(run):
+        if len(run) - m.end() >= 2:
+            cut = m.end()
+    return run[cut:]
+
+
+@_per_city
+def _series(city) -> tuple[tuple[str, ...], dict[str, tuple[str | None, bool]]]:
+    """(the profile's numbered prefixes, longest first; series → (level, known))."""
+    numbered = sorted((p.prefix for p in city.doc_prefixes if not p.prefix.endswith("令")),
+                      key=len, reverse=True)
+    return tuple(numbered), {p.prefix: (p.level, True) for p in city.doc_prefixes}
+
+
+def _numbered(wide: str, match: re.Match, raw: str, city) -> DocNumber | None:
+    run = match.group("prefix")
+    numbered, levels = _series(city)
+    known = next((p for p in numbered if run.endswith(p)), None)
+    prefix = known or _trim(run, _LEAD_WORDS)
+    bracketed = match.group("open") is not None and match.group("close") is not None
+    if len(prefix) < 2 or len(prefix) > 8 or (not bracketed and not known and (
+            prefix[-1] not in _SERIES_END or match.group("stray"))):
+        return None
+    flags = []
+    if match.group("open") != "〔" or match.group("close") != "〕":
+        flags.append("doc_number_brackets")
+    if match.group("stray"):
+        flags.append("doc_number_stray_year")
+    return DocNumber(prefix, int(match.group("year")), int(match.group("seq")), raw.strip(),
+                     tuple(flags), prefix, levels.get(prefix, (None, False))[0])
+
+
+def _order(match: re.Match, raw: str, city) -> DocNumber | None:
+    run = re.sub(r"\s+", "", match.group("issuer"))
+    if match.start() > 0 and match.string[match.start() - 1].isdigit():
+        run = run.lstrip("年月日")  # the tail of a date: 2004年5月12日市政府令第21号公布
+    names = _order_names(city)
+    own = max((n for n in names if run.endswith(n)), key=len, default=None)
+    rest = run[:len(run) - len(own)] if own else ""
+    # 市人民政府 is the city's own unless a place name precedes it (淮安市人民政府)
+    if own and (not rest or own[0] not in "市省" or _ORDER_LEAD_END.search(rest)):
+        doc_type, issuer = names[own], own  # 连云港市人民政府, 市政府, 省人民政府…
+    else:
+        issuer = _trim(run, _ORDER_LEAD)
+        place = _PLACE_GOVERNMENT.search(issuer)
+        issuer = place.group(0) if place else issuer
+        if len(issuer) < 2 or issuer in ("政府", "人民政府"):
+            return None
+        doc_type = issuer + "令"
+    seq = int(match.group("a") or match.group("b"))
+    entry = city.prefix(doc_type)
+    flags = () if match.group("a") and match.group("di") else ("order_number_variant",)
+    return DocNumber(doc_type, None, seq, raw.strip(), flags, issuer + "令",
+                     entry.level if entry else _level_of_issuer(issuer))
+
+
+def _matching_text(text: str) -> str:
+    return to_simplified(to_halfwidth(text))
+
+
+def _find(text: str, city) -> list[tuple[int, int, DocNumber]]:
+    if "号" not in text and "號" not in text:  # every number ends in 号: most text has none
+        return []
+    wide = _matching_text(text)
+    found = []
+    for match in _DOC_NUMBER.finditer(wide):
+        number = _numbered(wide, match, text[match.start():match.end()], city)
+        if number is not None:
+            found.append((match.start(), match.end(), number))
+    for match in _ORDER.finditer(wide) if "令" in wide else ():
+        if any(s <= match.start() < e for s, e, _ in found):
+            continue
+        number = _order(match, text[match.start():match.end()], city)
+        if number is not None:
+            found.append((match.start(), match.end(), number))
+    return sorted(found, key=lambda item: item[0])
+
+
+def parse_doc_number(raw: str, city=None) -> DocNumber | None:
     """The document number in ``raw`` (first match), normalised; ``None`` if there is none.
+
+    Any issuer's number is read (连政办发〔2018〕167号, 苏政发〔2019〕12号, 国办发[2019]5号,
+    江苏省人民政府令第114号, traditional 連政發〔2019〕3號). ``city`` is a city profile
+    (``etl.profile.profile()``, the default) that says whose a prefix is and its level.
 
     Flags say what the source got wrong: ``doc_number_brackets`` (not 〔〕),
     ``doc_number_stray_year`` (连政发(2002)年187号), ``order_number_variant``
     (市人民政府令2号, 市政府1号令 instead of 市政府令第N号).
     """
-    text = to_halfwidth(raw)
-    match = _DOC_NUMBER.search(text)
-    if match:
-        flags = []
-        printed = raw[match.start():match.end()]
-        if "〔" not in printed or "〕" not in printed:
-            flags.append("doc_number_brackets")
-        if match.group("stray"):
-            flags.append("doc_number_stray_year")
-        return DocNumber(match.group("prefix"), int(match.group("year")), int(match.group("seq")),
-                         raw.strip(), tuple(flags))
-    match = _ORDER.search(text)
-    if match:
-        seq = int(match.group("a") or match.group("b"))
-        compact = re.sub(r"\s+", "", text[match.start():match.end()])
-        canonical = (f"市政府令第{seq}号", f"连云港市人民政府令第{seq}号")
-        flags = () if compact in canonical else ("order_number_variant",)
-        return DocNumber("政府令", None, seq, raw.strip(), flags)
-    return None
+    found = _find(raw, city or _city())
+    if not found:
+        return None
+    number = found[0][2]
+    return DocNumber(number.doc_type, number.year, number.seq, raw.strip(), number.flags,
+                     number.prefix, number.level)
 
 
 def format_doc_number(doc_type: str, year: int | None, seq: int) -> str:
-    """The normal printed form: 连政发〔2018〕137号, 市政府令第8号."""
+    """The normal printed form: 连政发〔2018〕137号, 市政府令第8号, 省政府令第114号."""
     return DocNumber(doc_type, year, seq, "").text
 
 
-def find_doc_numbers(text: str) -> list[tuple[int, int, DocNumber]]:
+def find_doc_numbers(text: str, city=None) -> list[tuple[int, int, DocNumber]]:
     """Every document number in ``text``, in order: (start, end, DocNumber).
 
-    Offsets index ``text`` itself (the half-width translation keeps lengths), so a caller
-    can see what precedes or follows each number (``《title》（number）同时废止``).
+    Offsets index ``text`` itself (the half-width and simplified copy keeps lengths), so a
+    caller can see what precedes or follows each number (``《title》（number）同时废止``).
     """
-    wide = to_halfwidth(text)
-    found = []
-    for pattern in (_DOC_NUMBER, _ORDER):
-        for match in pattern.finditer(wide):
-            parsed = parse_doc_number(text[match.start():match.end()])
-            if parsed is not None:
-                found.append((match.start(), match.end(), parsed))
-    return sorted(found, key=lambda item: item[0])
+    return _find(text, city or _city())
 
 
 # --- year expressions --------------------------------------------------------------

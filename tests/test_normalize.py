@@ -159,3 +159,75 @@ def test_find_doc_numbers_never_raises(text):
     for start, end, number in find_doc_numbers(text):
         assert 0 <= start < end <= len(text)
         assert number.text
+
+
+# --- any issuer's numbers, dates in numerals, traditional characters ----------------------
+
+@pytest.mark.parametrize(("raw", "text", "doc_type", "level", "flags"), [
+    ("苏政发〔2019〕12号", "苏政发〔2019〕12号", "苏政发", "province", ()),
+    ("苏政办发（2017）137号", "苏政办发〔2017〕137号", "苏政办发", "province", ("doc_number_brackets",)),
+    ("国办发[2019]5号", "国办发〔2019〕5号", "国办发", "national", ("doc_number_brackets",)),
+    ("灌政发〔2019〕12号", "灌政发〔2019〕12号", "灌政发", None, ()),  # not in the profile
+    ("苏建规字〔2017〕1号", "苏建规字〔2017〕1号", "苏建规字", None, ()),
+    ("連政發〔2019〕3號", "连政发〔2019〕3号", "连政发", "city", ()),
+    ("国发〔2016〕6號", "国发〔2016〕6号", "国发", "national", ()),
+    ("江苏省人民政府令第114号", "省政府令第114号", "省政府令", "province", ()),
+    ("省政府令第114号", "省政府令第114号", "省政府令", "province", ()),
+    ("国务院令第708号", "国务院令第708号", "国务院令", "national", ()),
+    ("淮安市人民政府令第5号", "淮安市人民政府令第5号", "淮安市人民政府令", "city", ()),
+    ("連雲港市人民政府令第8號", "市政府令第8号", "政府令", "city", ()),
+])
+def test_doc_numbers_of_any_issuer(raw, text, doc_type, level, flags):
+    parsed = parse_doc_number(raw)
+    assert (parsed.text, parsed.doc_type, parsed.level, parsed.flags) == (text, doc_type, level,
+                                                                          flags)
+    assert parsed.raw == raw  # the print is kept
+    assert parse_doc_number(parsed.text).text == parsed.text
+
+
+def test_doc_number_prefix_is_the_printed_one_normalised():
+    assert parse_doc_number("江苏省人民政府令第114号").prefix == "江苏省人民政府令"
+    assert parse_doc_number("連政辦發〔2019〕5號").prefix == "连政办发"
+
+
+def test_find_doc_numbers_cuts_the_words_that_lead_in():
+    from etl.normalize import find_doc_numbers
+    text = "根据灌政发〔2019〕12号和省政府办公厅苏政办发〔2017〕137号，以及国务院令第708号要求"
+    found = find_doc_numbers(text)
+    assert [n.text for _, _, n in found] == ["灌政发〔2019〕12号", "苏政办发〔2017〕137号",
+                                              "国务院令第708号"]
+    start, end, _ = found[0]
+    assert text[start:end] == "根据灌政发〔2019〕12号"
+    assert find_doc_numbers("印发2019年12号文件，2019年第3期") == []
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("二○一○年六月十一日", date(2010, 6, 11)),
+    ("二〇二二年十月二十日", date(2022, 10, 20)),
+    ("二零一九年十二月三十一日", date(2019, 12, 31)),
+    ("二〇一九年二月三十日", None),
+    ("自二〇二三年一月一日起施行", date(2023, 1, 1)),
+])
+def test_cn_dates_in_numerals(raw, expected):
+    assert parse_cn_date(raw) == expected
+
+
+def test_find_cn_dates_in_numerals():
+    from etl.normalize import find_cn_dates
+    assert find_cn_dates("于二〇二二年十月二十日和2019年1月1日") == [
+        (1, date(2022, 10, 20), "二〇二二年十月二十日"), (12, date(2019, 1, 1), "2019年1月1日")]
+
+
+def test_to_simplified():
+    from etl.normalize import has_traditional, to_simplified
+    assert to_simplified("連雲港市人民政府關於印發") == "连云港市人民政府关于印发"
+    assert to_simplified("連政發〔2019〕3號") == "连政发〔2019〕3号"
+    simplified = "连云港市人民政府公报 2018年11月"
+    assert to_simplified(simplified) is simplified  # nothing to convert: not converted
+    assert not has_traditional(simplified) and has_traditional("發")
+
+
+@given(st.text())
+def test_to_simplified_keeps_length(text):
+    from etl.normalize import to_simplified
+    assert len(to_simplified(text)) == len(text)

@@ -16,25 +16,37 @@ from difflib import SequenceMatcher
 from functools import cache
 
 from etl.extractors import Context, Extraction
-from etl.normalize import clean_text, cn_numeral, find_cn_dates, parse_cn_date, to_halfwidth
+from etl.normalize import (
+    DATE_TEXT,
+    clean_text,
+    cn_numeral,
+    find_cn_dates,
+    parse_cn_date,
+    to_halfwidth,
+    to_simplified,
+)
 from etl.read import Document, Issue, TocEntry, strip_markup
 
 DATASETS = ("gazette_documents",)
 
 SECTIONS = ("市政府令", "市政府文件", "市政府办公室文件", "统计公报", "大事记")
 
-_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+_DATE = DATE_TEXT  # 2023年1月1日, 二〇二三年一月一日
 _EFFECTIVE = re.compile(
     rf"自\s*(?:(?P<date>{_DATE})|(?P<publication>发布|印发|公布))\s*(?:之日)?\s*起\s*"
     r"(?:施行|实施|执行|生效)")
 _EXPIRES_ON = re.compile(rf"有效期\s*(?:至|到)\s*(?P<date>{_DATE})")
 _EXPIRES_YEARS = re.compile(r"有效期\s*(?:为)?\s*(?P<years>[一二三四五六七八九十两\d]{1,3})\s*年")
+# any government's executive meeting: 市十五届政府第14次常务会议, 省人民政府第143次常务会议,
+# 县政府第5次常务会议, 国务院第100次常务会议
 _MEETING = re.compile(
-    r"市\s*[一二三四五六七八九十\d]{1,3}\s*届\s*(?:市\s*)?(?:人民)?政府\s*第\s*"
-    r"[一二三四五六七八九十百\d]{1,4}\s*次\s*常务会议")
+    r"(?:[市省县区州]\s*(?:[一二三四五六七八九十\d]{1,3}\s*届\s*)?(?:[市省县区州]\s*)?"
+    r"(?:人民)?政府|国务院)\s*第\s*[一二三四五六七八九十百\d]{1,4}\s*次\s*常务会议")
 _STATS = re.compile(r"^\d{4}年.{0,16}主要经济指标$")
-_CHRONICLE = re.compile(r"^(?:连云港)?市(?:人民)?政府大事记(?:[(（].{0,30}[)）])?$")
-_SECTION_WORDS = re.compile(r"主\s*要\s*经\s*济\s*指\s*标|大\s*事\s*记")
+# any government's chronicle: 连云港市人民政府大事记（…）, 市政府大事记, 灌云县人民政府大事记
+_CHRONICLE = re.compile(
+    r"^[\u3400-\u4dbf\u4e00-\u9fff]{0,16}?(?:人民)?政府大事记(?:[(（].{0,30}[)）])?$")
+_SECTION_WORDS = re.compile(r"主\s*要\s*[经經]\s*[济濟]\s*指\s*[标標]|大\s*事\s*[记記]")
 _PERIOD_LINE = re.compile(r"^[(（].{0,30}\d{4}年.{0,30}[)）]$")
 _SENTENCE_END = re.compile(r"[。；;]")
 # an amending text quotes the text it changes: its dates are not this document's
@@ -110,7 +122,10 @@ def validity(issue: Issue, doc: Document) -> Validity:
             statements.append((about is None, n, when, match.group("date") is None, sentence))
         if out.expires_line is not None:
             continue
-        if expiry := _EXPIRES_ON.search(sentence):
+        expiry = _EXPIRES_ON.search(sentence)
+        if expiry and _about_this_document(_subject(sentence, expiry.start())) is False:
+            expiry = None  # 《A》（No）有效期至…: another document's term (document_events)
+        if expiry:
             out.expires_on, out.expires_line = parse_cn_date(expiry.group("date")), n
             clauses.append(sentence)
         elif span := _EXPIRES_YEARS.search(sentence):
@@ -202,7 +217,7 @@ def non_document_sections(issue: Issue) -> list[tuple[str, str, str, int]]:
         line = issue.line(n)
         if len(line) > 80 or "\t" in line or not _SECTION_WORDS.search(line):
             continue
-        compact = re.sub(r"\s+", "", strip_markup(line))
+        compact = to_simplified(re.sub(r"\s+", "", strip_markup(line)))
         kind = "统计公报" if _STATS.match(compact) else \
             "大事记" if _CHRONICLE.match(compact) else None
         if kind is None or issue.document_at(n) is not None:

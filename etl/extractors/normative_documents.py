@@ -14,7 +14,8 @@ import re
 from datetime import date
 
 from etl.extractors import Context, Extraction
-from etl.normalize import DocNumber, clean_text, find_cn_dates, parse_doc_number
+from etl.normalize import DocNumber, clean_text, find_cn_dates, parse_doc_number, to_simplified
+from etl.profile import CityProfile, profile
 from etl.read import Issue, Table, strip_markup
 
 DATASETS = ("normative_documents",)
@@ -34,14 +35,20 @@ _HEADERS = {
     "remark": ("备注",),
 }
 
-ISSUERS = {
-    "市政府": "市政府", "市人民政府": "市政府", "连云港市人民政府": "市政府",
-    "市政府办公室": "市政府办公室", "市政府办": "市政府办公室",
-    "市人民政府办公室": "市政府办公室", "连云港市人民政府办公室": "市政府办公室",
-}
-# who issues each kind of number: 连政办发 is the office's, the others the government's
-PREFIX_ISSUER = {"连政发": "市政府", "连政规发": "市政府", "政府令": "市政府",
-                 "连政办发": "市政府办公室"}
+# Who issues what comes from the city profile (datasets/reference/city.csv, doc_prefixes.csv):
+# profile().issuer_names() maps 连云港市人民政府 / 市人民政府 / 市政府 → 市政府, and
+# profile().prefix(p).issuer says whose a number's series is (连政办发 → 市政府办公室).
+
+
+_NAMES: dict[int, tuple[CityProfile, dict[str, str]]] = {}
+
+
+def _issuer_names(city: CityProfile) -> dict[str, str]:
+    """``city.issuer_names()``, once per profile (hashing a profile per row costs more)."""
+    hit = _NAMES.get(id(city))
+    if hit is None or hit[0] is not city:
+        hit = _NAMES[id(city)] = (city, city.issuer_names())
+    return hit[1]
 
 
 def list_status(issue: Issue, table: Table) -> tuple[str | None, str | None]:
@@ -93,10 +100,10 @@ def _issued(cell: str) -> tuple[date | None, list[str]]:
     return (dates[0][1], []) if dates[0][1] else (None, ["date_impossible"])
 
 
-def _number(cell: str) -> tuple[DocNumber | None, list[str]]:
+def _number(cell: str, city: CityProfile) -> tuple[DocNumber | None, list[str]]:
     if not cell.strip():
         return None, ["doc_number_missing"]
-    number = parse_doc_number(cell)
+    number = parse_doc_number(cell, city)
     if number is None:
         return None, ["doc_number_unreadable"]
     return number, list(number.flags)
@@ -107,8 +114,10 @@ def _seq(cell: str) -> int | None:
     return int(digits) if digits.isascii() and digits.isdigit() else None
 
 
-def read_row(cells: list[str], cols: dict[str, int], fixes: dict[str, str]) -> dict:
+def read_row(cells: list[str], cols: dict[str, int], fixes: dict[str, str],
+             city: CityProfile | None = None) -> dict:
     """One list row → the dataset's fields (without provenance and list context)."""
+    city = city or profile()
     def cell(field: str) -> str:
         i = cols.get(field)
         return cells[i] if i is not None and i < len(cells) else ""
@@ -120,16 +129,18 @@ def read_row(cells: list[str], cols: dict[str, int], fixes: dict[str, str]) -> d
     title_raw = cell("title").strip()
     if not title_raw:
         flags.append("title_missing")
-    number, number_flags = _number(cell("number"))
+    number, number_flags = _number(cell("number"), city)
     issued_on, date_flags = _issued(cell("date")) if "date" in cols else (None, [])
     flags += number_flags + date_flags
     if number and number.year and issued_on and number.year != issued_on.year:
         flags.append("doc_year_differs_from_date")
     issuer_raw = cell("issuer").strip()
-    issuer = ISSUERS.get(re.sub(r"\s+", "", issuer_raw)) if issuer_raw else None
+    names = _issuer_names(city)
+    issuer = names.get(to_simplified(re.sub(r"\s+", "", issuer_raw))) if issuer_raw else None
     if issuer_raw and issuer is None:
         flags.append("issuer_unrecognised")
-    if number and issuer and PREFIX_ISSUER[number.doc_type] != issuer:
+    series = city.prefix(number.doc_type) if number else None
+    if series and issuer and series.issuer != issuer:
         flags.append("issuer_differs_from_prefix")
     agency, agency_flags = normalise_agency(cell("agency"), fixes)
     flags += agency_flags
@@ -188,6 +199,7 @@ def _flag_duplicates(rows: list[dict]) -> None:
 def extract(issue: Issue, ctx: Context) -> Extraction:
     out = Extraction()
     fixes: dict[str, str] | None = None
+    city = profile(ctx.reference_dir)
     found: list[dict] = []
     for table in issue.tables:
         status, title = list_status(issue, table)
@@ -204,7 +216,7 @@ def extract(issue: Issue, ctx: Context) -> Extraction:
         cleanup = doc.doc_number.text if doc and doc.doc_number else None
         rows = []
         for row in table.rows:
-            item = read_row(row.cells, cols, fixes)
+            item = read_row(row.cells, cols, fixes, city)
             item["quality_flags"] = list(row.flags) + item["quality_flags"]
             if cleanup is None:
                 item["quality_flags"].append("cleanup_doc_unknown")

@@ -13,7 +13,7 @@ import importlib
 from pathlib import Path
 
 from etl.errors import GazetteError
-from etl.read.cover import read_cover
+from etl.read.cover import issue_id_from_name, read_cover
 from etl.read.decode import MAX_FILE_BYTES, MAX_LINE_CHARS, decode_gazette, decode_text
 from etl.read.documents import find_documents
 from etl.read.lines import is_page_furniture, strip_markup
@@ -82,7 +82,8 @@ def read_text(text: str, path: str | Path, issue_id: str | None = None,
     toc = find_toc(lines, first_doc)
     year, number, published = read_cover(lines)
     if issue_id is None:
-        issue_id = f"{year}-{number:02d}" if year and number else Path(path).stem
+        issue_id = (f"{year}-{number:02d}" if year and number
+                    else issue_id_from_name(path) or Path(path).stem)
     issue = Issue(issue_id, Path(path), lines, documents, tables, toc, year, number,
                   published, list(notes or []))
     issue.pages = pages if pages is not None and len(pages) == len(lines) else None

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 from etl.normalize import parse_cn_date
+from etl.read.documents import is_document_head
 from etl.read.lines import DATE_LINE, compact
 
 _ISSUE_NO = re.compile(r"^第\s*(\d{1,3})\s*期$")
 
 
 def read_cover(lines: list[str]) -> tuple[int | None, int | None, date | None]:
-    """(year, issue number, publication date) from the cover page (first 80 lines)."""
+    """(year, issue number, publication date) from the cover page (first 80 lines, before
+    the first document)."""
     year = number = None
     published = None
     for line in lines[:80]:
         squeezed = compact(line)
+        if is_document_head(squeezed):
+            break  # a file without a cover: the dates below are documents', not the issue's
         if number is None and _ISSUE_NO.match(squeezed):
             number = int(_ISSUE_NO.match(squeezed).group(1))
         if published is None and DATE_LINE.match(squeezed):
@@ -28,3 +33,15 @@ def read_cover(lines: list[str]) -> tuple[int | None, int | None, date | None]:
     return year, number, published
 
 
+
+
+_NAME_ID = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年 ]?(?:第)?(\d{1,2})(?:期|(?!\d))")
+
+
+def issue_id_from_name(path: str | Path) -> str | None:
+    """The issue id a file name gives (``…gazette-2019-03.md``, ``2019年第3期.pdf``,
+    ``gazette_2019_3.txt``) as YYYY-NN; None when the name gives none."""
+    match = _NAME_ID.search(Path(path).stem)
+    if not match or not 1 <= int(match.group(2)) <= 99:
+        return None
+    return f"{match.group(1)}-{int(match.group(2)):02d}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from etl.normalize import clean_text
+from etl.normalize import DATE_TEXT, clean_text, to_simplified
 
 _MARKUP_LEFT = re.compile(r"[#*>\-\s]+")
 _MARKUP_RIGHT = re.compile(r"[*\s]+")
@@ -21,18 +21,30 @@ def strip_markup(line: str) -> str:
     return line[start:end].strip() if start < end else ""
 
 
+# Running headers: a section name (市政府办公室文件, 县政府令…) or the gazette's title, any city's
+# (…人民政府公报).
 _FURNITURE = re.compile(
-    r"^(?:【)?(?:市政府(?:办公室)?文件|市政府令|统计公报|大事记|连云港市人民政府公报|"
-    r"GAZETTE OF THE PEOPLE.*)(?:】)?$"
+    r"^(?:【)?(?:[市省县区州]?(?:人民)?政府(?:办公室|办公厅)?(?:文件|令)|部门文件|统计公报|大事记|"
+    r"[\u3400-\u9fff]{0,16}(?:人民)?政府公报|GAZETTE OF THE PEOPLE.*)(?:】)?$"
 )
 
 
 def is_page_furniture(line: str) -> bool:
     """A running page header the PDF conversion left in the text (``# 市政府办公室文件``)."""
-    return bool(_FURNITURE.match(strip_markup(line).replace(" ", "")))
+    squeezed = strip_markup(line).replace(" ", "")
+    return bool(_FURNITURE.match(squeezed) or _FURNITURE.match(to_simplified(squeezed)))
 
 
-DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_COVER_FURNITURE = re.compile(r"^(?:内部资料|免费交流|内部资料免费交流|内部资料[,，、]?免费交流)$")
+
+
+def is_cover_furniture(line: str) -> bool:
+    """The cover's printed notices (内部资料 / 免费交流) a converter left next to a title."""
+    return bool(_COVER_FURNITURE.match(to_simplified(re.sub(r"[\s*]+", "", line))))
+
+
+# a signing or publication date alone on a line: 2018年11月13日, 二○一○年六月十一日
+DATE_LINE = re.compile(rf"^{DATE_TEXT}$")
 
 
 _WHITESPACE = re.compile(r"\s+")

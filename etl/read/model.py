@@ -52,7 +52,7 @@ class Document:
     title_line: int
     doc_number: DocNumber | None
     number_line: int
-    issuer: str | None  # 市政府 / 市政府办公室
+    issuer: str | None  # the city's own: 市政府 / 市政府办公室; another issuer as printed
     signed_on: date | None
     signed_line: int | None
     start_line: int

@@ -311,6 +311,7 @@ def test_shared_flag_codes_mean_the_same_in_every_dataset():
             assert meaning.setdefault(flag.code, (flag.zh, flag.en)) == (flag.zh, flag.en), \
                 flag.code
     assert dataset("document_events").order == 40
-    assert dataset("document_events").column("event").enum == (
-        "issued", "published", "effective", "expires", "amended", "repealed",
-        "listed_retained", "listed_repealed", "marked_for_revision")
+    from etl.extractors.document_events import EVENTS
+    assert dataset("document_events").column("event").enum == EVENTS == (
+        "issued", "published", "effective", "expires", "amended", "repealed", "lapsed",
+        "listed_retained", "listed_repealed", "marked_for_revision", "revision_deadline")

@@ -158,3 +158,86 @@ def test_table_and_single_lookups_agree(events, on):
         assert (row["status"], row["repealed_on"], row["scheduled_repeal_on"]) == \
             (single.status, single.repealed_on, single.scheduled_repeal_on)
     assert not any(value is pd.NaT for value in table.to_numpy().ravel())
+
+
+# --- lapses, extensions and revision deadlines (set by other documents) -----------------------
+
+
+def test_a_lapse_ends_it_as_expired_and_is_reported_ahead():
+    events = _events(("issued", "2001-01-01", None), ("lapsed", "2010-07-01", "连政发〔2010〕9号"))
+    ahead = status_on("连政规发〔2001〕1号", date(2010, 6, 30), events)
+    assert ahead.status == "in_force"
+    assert (ahead.scheduled_lapse_on, ahead.scheduled_lapse_by) == \
+        (date(2010, 7, 1), "连政发〔2010〕9号")
+    assert "lapsed" in set(ahead.evidence["event"])
+    gone = status_on("连政规发〔2001〕1号", date(2010, 7, 1), events)
+    assert (gone.status, gone.lapsed_on, gone.lapsed_by) == \
+        ("expired", date(2010, 7, 1), "连政发〔2010〕9号")
+    assert gone.scheduled_lapse_on is None and gone.repealed_on is None
+
+
+def test_a_repeal_on_the_day_of_a_lapse_wins():
+    events = _events(("issued", "2001-01-01", None), ("lapsed", "2010-07-01", "A"),
+                     ("repealed", "2010-07-01", "B"))
+    assert status_on("连政规发〔2001〕1号", date(2011, 1, 1), events).status == "repealed"
+    earlier = _events(("issued", "2001-01-01", None), ("lapsed", "2010-07-01", "A"),
+                      ("repealed", "2010-08-01", "B"))
+    status = status_on("连政规发〔2001〕1号", date(2011, 1, 1), earlier)
+    assert (status.status, status.lapsed_by, status.repealed_on) == ("expired", "A", None)
+
+
+def test_an_extension_moves_the_end_of_the_term():
+    events = _events(("issued", "2001-01-01", None), ("expires", "2005-12-31", None),
+                     ("expires", "2008-12-31", "连政办发〔2005〕3号"))
+    assert status_on("连政规发〔2001〕1号", date(2006, 6, 1), events).status == "in_force"
+    assert status_on("连政规发〔2001〕1号", date(2006, 6, 1), events).expires_on == \
+        date(2008, 12, 31)
+    ended = status_on("连政规发〔2001〕1号", date(2009, 1, 1), events)
+    assert (ended.status, ended.lapsed_on) == ("expired", None)  # its term, not a lapse
+
+
+def test_a_missed_revision_deadline_lapses_the_next_day():
+    events = _events(("issued", "2001-01-01", None), ("marked_for_revision", "2010-01-01", "D"),
+                     ("revision_deadline", "2010-12-31", "D"))
+    marked = status_on("连政规发〔2001〕1号", date(2010, 12, 31), events)
+    assert (marked.status, marked.revision_deadline) == \
+        ("in_force_marked_for_revision", date(2010, 12, 31))
+    assert (marked.scheduled_lapse_on, marked.scheduled_lapse_by) == (date(2011, 1, 1), "D")
+    lapsed = status_on("连政规发〔2001〕1号", date(2011, 1, 1), events)
+    assert (lapsed.status, lapsed.lapsed_on, lapsed.lapsed_by) == \
+        ("expired", date(2011, 1, 1), "D")
+    assert "revision_deadline" in set(lapsed.evidence["event"])
+
+
+def test_a_revision_in_time_keeps_it_in_force():
+    revised = _events(("issued", "2001-01-01", None), ("marked_for_revision", "2010-01-01", "D"),
+                      ("revision_deadline", "2010-12-31", "D"), ("amended", "2010-11-01", "E"))
+    status = status_on("连政规发〔2001〕1号", date(2012, 1, 1), revised)
+    assert (status.status, status.lapsed_on, status.scheduled_lapse_on) == \
+        ("in_force", None, None)
+    # an amendment before the mark is not the revision the deadline asks for
+    too_early = _events(("issued", "2001-01-01", None), ("amended", "2009-05-01", "E"),
+                        ("marked_for_revision", "2010-01-01", "D"),
+                        ("revision_deadline", "2010-12-31", "D"))
+    assert status_on("连政规发〔2001〕1号", date(2011, 1, 1), too_early).status == "expired"
+    # too late: it had lapsed already
+    late = _events(("issued", "2001-01-01", None), ("marked_for_revision", "2010-01-01", "D"),
+                   ("revision_deadline", "2010-12-31", "D"), ("amended", "2011-03-01", "E"))
+    assert status_on("连政规发〔2001〕1号", date(2011, 6, 1), late).status == "expired"
+
+
+def test_the_latest_mark_is_the_one_an_amendment_must_follow():
+    events = _events(("issued", "2001-01-01", None), ("marked_for_revision", "2005-01-01", "X"),
+                     ("amended", "2006-01-01", "Y"), ("marked_for_revision", "2010-01-01", "Z"))
+    assert status_on("连政规发〔2001〕1号", date(2007, 1, 1), events).status == "in_force"
+    again = status_on("连政规发〔2001〕1号", date(2010, 6, 1), events)
+    assert (again.status, again.marked_for_revision_on) == \
+        ("in_force_marked_for_revision", date(2010, 1, 1))
+
+
+def test_status_table_has_the_lapse_columns():
+    events = _events(("issued", "2001-01-01", None), ("lapsed", "2010-07-01", "A"))
+    row = status_table(events, date(2011, 1, 1)).iloc[0]
+    assert (row["status"], row["lapsed_on"], row["lapsed_by"]) == \
+        ("expired", date(2010, 7, 1), "A")
+    assert row["revision_deadline"] is None

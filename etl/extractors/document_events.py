@@ -11,6 +11,8 @@ normative_documents and gazette_documents, and what does not resolve is flagged.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -18,13 +20,13 @@ import pandas as pd
 from etl.dictionary import dataset
 from etl.extractors import Context, Extraction, flags_text
 from etl.extractors.gazette_documents import Validity, sentences, validity
-from etl.normalize import cn_numeral, find_doc_numbers, parse_cn_date
-from etl.read import Document, Issue
+from etl.normalize import cn_numeral, find_doc_numbers, parse_cn_date, to_simplified
+from etl.read import Document, Issue, strip_markup
 
 DATASETS = ("document_events",)
 
-EVENTS = ("issued", "published", "effective", "expires", "amended", "repealed",
-          "listed_retained", "listed_repealed", "marked_for_revision")
+EVENTS = ("issued", "published", "effective", "expires", "amended", "repealed", "lapsed",
+          "listed_retained", "listed_repealed", "marked_for_revision", "revision_deadline")
 
 _AMENDS = re.compile(r"作出如下修改|作如下修改|予以修改|修改如下|进行修改|作出修改")
 _REPEALS = re.compile(r"废止")
@@ -138,14 +140,402 @@ def repeals(issue: Issue, doc: Document, valid: Validity) -> list[dict]:
     return out
 
 
+# --- decisions written as lists, and notices about other documents ------------------------
+#
+# 市政府决定：一、对下列3件规章予以废止：1.《…办法》（2004年5月12日市政府令第21号公布）；
+# 2.… 二、对下列规章予以修改：（一）《…》（…）1.将第三条修改为…
+# A header (予以废止 / 宣布失效 / 停止执行 / 不再执行 / 予以修改 / 有效期延长至… / 限期修订，
+# 逾期失效) applies to every item listed under it until the next header, or the next point
+# at the header's own level (二、 after 一、). An item is a citation and little else: an
+# ordinal, a title (《…》, or a bare title before its number's parentheses), the number in
+# the parentheses that follow the title (also 2016年12月1日市政府令第2号发布).
+
+_ORDINAL = re.compile(
+    r"^\s*(?:(?P<cn>[一二三四五六七八九十百]{1,4}\s*[、.．])|(?P<num>\d{1,3}\s*[、.．](?!\d))"
+    r"|(?P<pcn>[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]\s*[、.．]?)"
+    r"|(?P<pnum>[（(]\s*\d{1,3}\s*[)）]\s*[、.．]?)|(?P<circled>[①-⑳]))\s*")
+# an amending text quotes the text it changes: not a header, not a citation
+_EDITS = re.compile(r"修改为|修改成|表述为|调整为|替换为|改为|删除|增加|增写|新增")
+# a decision's words right before the titles they act on: 决定废止《…》, 现宣布失效《…》
+_VERB_THEN_TITLE = re.compile(r"(?:决定|现|予以|宣布|同时|一并)\s*(?:予以|宣布)?\s*"
+                              r"(?:废止|失效|停止执行|不再执行|停止施行|不再施行|修改|修订)\s*(?=《)")
+_EDIT_OF_TITLE = re.compile(r"^\s*[将对原]\s*(?=《)")
+_LATE = re.compile(r"(?:逾期|届时|未(?:按期|按时)?(?:完成)?(?:修订|修改))[^，,。；]{0,15}?"
+                   r"(?:失效|停止执行|不再执行)")
+_REVISE = re.compile(rf"(?:(?P<date>{_DATE})\s*)?(?:之)?前\s*[^，,。；]{{0,12}}?(?:修订|修改)"
+                     r"|限期(?:修订|修改)|(?:修订|修改)[^，,。；]{0,6}?(?:完成|完毕)")
+_BY_DATE = re.compile(rf"(?P<date>{_DATE})\s*(?:之)?前")
+# 有效期延长至… (or 有效期至… said of another document): the last day it is valid
+_EXTENDS = re.compile(rf"有效期\s*(?:延长|延续|顺延)?\s*(?:至|到)\s*(?P<date>{_DATE})")
+# (到期自动失效 / 届满失效: the end of a term, read from 有效期至…)
+_LAPSES = re.compile(r"宣布失效|予以失效|同时失效|(?<!到期)(?<!届满)自动失效|停止执行|"
+                     r"不再执行|停止施行|不再施行")
+# alone: 下列文件失效 — but 对已失效的文件予以废止 repeals
+_LAPSED = re.compile(r"(?<!到期)(?<!届满)(?<!到期自动)(?<!届满自动)失效")
+_AMEND_WORDS = re.compile(r"修改|修订|修正")
+_FROM_DATE = re.compile(rf"自\s*(?P<date>{_DATE})\s*起")
+_LIST_COUNT = re.compile(r"(?:下列|以下|如下)\s*(?P<n>[\d一二三四五六七八九十百两]{1,4})\s*件")
+_PUBLISHED = re.compile(r"发布|公布|印发")
+_AUTHORITY = re.compile(r"^\s*(?:根据|依据|按照|依照|参照|为|经)")
+_PARTIAL = re.compile(r"第\s*[一二三四五六七八九十百\d]{1,4}\s*[条款项章节]|中的|中与|不一致|"
+                      r"有关规定|相关规定|部分")
+_HEADER_WORDS = re.compile(r"废止|失效|停止执行|不再执行|停止施行|不再施行|修改|修订|修正|"
+                           r"有效期|保留|继续有效|继续执行|下列|以下|如下")
+_KEYWORDS = ("废止", "失效", "停止执行", "不再执行", "停止施行", "不再施行", "修改", "修订",
+             "修正", "延长",
+             "廢止", "停止執行", "不再執行", "修訂", "延長")  # as a traditional text prints them
+
+
+def _action(text: str) -> tuple[str | None, date | None]:
+    """What a header or a clause does to the documents it names, and the date it states:
+    ``repealed`` / ``lapsed`` / ``amended`` (from the date stated by 自…起, if any),
+    ``expires`` (有效期延长至…), ``revision_deadline`` (…前完成修订，逾期自动失效: the
+    deadline), ``marked_for_revision`` (a deadline with no lapse), or (None, None) for a list
+    that changes nothing (继续有效, 保留)."""
+    revise = _REVISE.search(text)
+    deadline = _BY_DATE.search(text)
+    if revise and _LATE.search(text):
+        return "revision_deadline", parse_cn_date(deadline.group("date")) if deadline else None
+    if revise and revise.group("date"):  # 限期修订 with no consequence: a mark, not an end
+        return "marked_for_revision", None
+    if extended := _EXTENDS.search(text):
+        return "expires", parse_cn_date(extended.group("date"))
+    stated = _FROM_DATE.search(text)
+    when = parse_cn_date(stated.group("date")) if stated else None
+    found = [(m.start(), event) for pattern, event in (
+        (_LAPSES, "lapsed"), (_REPEALS, "repealed"), (_AMEND_WORDS, "amended"))
+        if (m := pattern.search(text))]
+    if not found and _LAPSED.search(text):
+        found = [(0, "lapsed")]
+    return (min(found)[1], when) if found else (None, None)
+
+
+def _ordinal(text: str) -> tuple[str | None, str]:
+    """(style of the leading ordinal — cn 一、 / num 1. / pcn （一） / pnum （1） / circled ①
+    — or None, the text after it)."""
+    match = _ORDINAL.match(text)
+    if not match:
+        return None, text
+    return next(k for k, v in match.groupdict().items() if v), text[match.end():]
+
+
+def _paren(text: str, start: int) -> tuple[int, int] | None:
+    """The parentheses opening at ``text[start]`` (spaces skipped): (start, end) of what
+    they hold, brackets inside allowed; None when none opens there."""
+    k = start
+    while k < len(text) and text[k].isspace():
+        k += 1
+    if k >= len(text) or text[k] not in "（(":
+        return None
+    depth = 0
+    for j in range(k, len(text)):
+        depth += 1 if text[j] in "（(" else -1 if text[j] in "）)" else 0
+        if depth == 0:
+            return k + 1, j
+    return k + 1, len(text)
+
+
+def _closing(text: str, start: int) -> int:
+    """The 》 that closes the 《 at ``start`` (a title may quote another with 《》 inside
+    instead of 〈〉); -1 when it is not closed."""
+    depth = 0
+    for j in range(start, len(text)):
+        depth += 1 if text[j] == "《" else -1 if text[j] == "》" else 0
+        if depth == 0:
+            return j
+    return -1
+
+
+def _published_on(inside: str) -> date | None:
+    """The publication date a citation's parentheses print: the first date of their first
+    part (2016年12月1日市政府令第2号发布，根据…修正 → 2016-12-01), if it says 发布/公布/印发."""
+    first = re.split(r"[，,；;]", inside)[0]
+    return parse_cn_date(first) if _PUBLISHED.search(first) else None
+
+
+Cited = tuple[str | None, str | None, date | None, int]  # title, number, published, end
+
+
+def _cited(text: str) -> list[Cited]:
+    """The documents ``text`` cites from its start: each 《title》 with the first number in
+    the parentheses right after it (and its printed publication date); else a bare title
+    before its number's parentheses (某某办法（连政发〔2010〕1号）) or before a publication
+    date (某某办法（2004年5月12日发布）). Empty when ``text`` does not start with one."""
+    numbers = find_doc_numbers(text)
+    out: list[Cited] = []
+    if text.lstrip().startswith("《"):
+        k = 0
+        while (open_ := text.find("《", k)) >= 0 and (close := _closing(text, open_)) >= 0:
+            title, k = text[open_ + 1:close].strip(), close + 1
+            span = _paren(text, k)
+            inside = text[span[0]:span[1]] if span else ""
+            number = next((n for s, _, n in numbers if span and span[0] <= s < span[1]), None)
+            k = span[1] + 1 if span else k
+            out.append((title or None, number.text if number else None, _published_on(inside),
+                        k))
+            if not re.match(r"^[\s、，,和及与]*《", text[k:]):
+                break
+        return out
+    if _AUTHORITY.match(text):
+        return out
+    if numbers and not text[:numbers[0][0]].strip():  # 连政发〔2010〕12号 关于…的通知
+        if len(numbers) > 1:  # numbers alone: 连政发〔2010〕12号、连政发〔2011〕3号
+            return [(None, n.text, None, e) for _, e, n in numbers]
+        title = re.split(r"[，,；;。]", text[numbers[0][1]:])[0].strip(" 　《》“”")
+        return [(title or None, numbers[0][2].text, None, len(text))] \
+            if len(title) <= 120 else out
+    # the parentheses the title ends in: around its first number not inside the title
+    # (…转发苏政发〔2019〕12号文件的通知（连政发〔2019〕88号）), else the last ones
+    opens = [max(text.rfind("（", 0, s), text.rfind("(", 0, s)) for s, _, _ in numbers]
+    open_ = next((o for o, (s, _, _) in zip(opens, numbers, strict=True)
+                  if o > 0 and not re.search(r"[）)]", text[o:s])),
+                 max(text.rfind("（"), text.rfind("(")))
+    span = _paren(text, open_) if open_ > 0 else None
+    title = text[:open_].strip(" 　“”") if span else ""
+    if not span or not 4 <= len(title) <= 120 or re.search(r"[，,。；《》]", title):
+        return out
+    number = next((n for s, _, n in numbers if span[0] <= s < span[1]), None)
+    published = _published_on(text[span[0]:span[1]])
+    if number or published:
+        out.append((title, number.text if number else None, published, span[1] + 1))
+    return out
+
+
+def _item(text: str, ordinal: str | None) -> list[Cited]:
+    """What a list item cites; empty when ``text`` is prose rather than an item (no
+    ordinal and no 《 to start with, or more than a few words after the citation)."""
+    text = _EDIT_OF_TITLE.sub("", text) if ordinal else text  # 一、将《…》第三条修改为…
+    if ordinal is None and not text.lstrip().startswith("《"):
+        return []
+    cited = _cited(text)
+    rest = re.sub(r"“[^”]*”?|[\s，,、。；;：:（）()]", "",
+                  _FROM_DATE.sub("", text[cited[-1][3]:])) if cited else ""  # quotes aside
+    return cited if cited and len(rest) <= 16 else []
+
+
+class _Section:
+    """A header and the rows of the items listed under it."""
+
+    def __init__(self, header: str, style: str | None) -> None:
+        self.event, self.when = _action(header)
+        self.style = style
+        counted = _LIST_COUNT.search(header)
+        self.expected = cn_numeral(counted.group("n")) if counted else None
+        self.rows: list[dict] = []
+        self.cited = 0
+
+    def close(self) -> None:
+        """A header that announces N件 over another number of items: say so."""
+        if self.expected is not None and self.cited != self.expected:
+            for row in self.rows:
+                row["quality_flags"].append("list_count_differs")
+
+
+def _emit(issue: Issue, doc: Document, valid: Validity, event: str, stated: date | None,
+          cited: list[Cited], line: int, evidence: str, seen: set) -> list[dict]:
+    """``event`` on each cited document, dated by the words (``stated``) or else by the
+    deciding document; a revision deadline also marks the document for revision from the
+    decision on; a printed publication date gives the document's issued event. One event of
+    a kind per document per deciding document (``seen``)."""
+    by = doc.doc_number.text  # type: ignore[union-attr]
+    out = []
+    for title, number, published, _ in cited:
+        key = number or title
+        if number == by or key is None or (event, key) in seen:
+            continue
+        seen.add((event, key))
+        missing = [] if number else ["doc_number_missing"]
+        if event == "revision_deadline" and ("marked_for_revision", key) not in seen:
+            seen.add(("marked_for_revision", key))
+            when, flags = _when(doc, valid)
+            out.append(_event(number, "marked_for_revision", when, issue, line, title=title,
+                              by_doc=by, evidence=evidence, flags=missing + flags))
+        if stated is not None:
+            when, flags = stated, []
+        elif event in ("expires", "revision_deadline"):  # only the words can say the day
+            when, flags = None, ["event_date_missing"]
+        else:
+            when, flags = _when(doc, valid)
+        out.append(_event(number, event, when, issue, line, title=title, by_doc=by,
+                          evidence=evidence, flags=missing + flags))
+        if published and ("issued", key) not in seen:
+            seen.add(("issued", key))
+            out.append(_event(number, "issued", published, issue, line, title=title,
+                              evidence=evidence, flags=missing))
+    return out
+
+
+def _from_line(doc: Document, line: int) -> Document:
+    return replace(doc, start_line=max(line, doc.start_line))
+
+
+def _header(part: str, words: str, style: str | None, introduces: bool,
+            heading: bool) -> bool:
+    """Whether ``part`` of a sentence heads a list: it introduces one (a colon follows) or is
+    a short numbered heading line, names no document itself, says what happens (or 下列…),
+    and is not an amendment's quoted text."""
+    return (introduces or heading) and "《" not in part and \
+        _HEADER_WORDS.search(words) is not None and not _EDITS.search(words)
+
+
+def _parts(sentence: str, alone: bool):
+    """(part, its ordinal style, text after the ordinal, simplified text, is it a header)
+    for each part of a sentence split at its colons; ``alone``: the sentence is its line's
+    only one."""
+    parts = re.split(r"[：:]", sentence)
+    for k, part in enumerate(parts):
+        style, body = _ordinal(part)
+        words = to_simplified(part)  # for matching words only; titles stay as printed
+        heading = alone and style is not None and len(parts) == 1 and len(body) <= 40
+        yield part, style, body, words, _header(part, words, style, k + 1 < len(parts),
+                                                heading)
+
+
+_COMPLETE = ("。", "；", ";", "：", ":", "）", ")", "》", "”", "！", "？")
+
+
+def _joined(issue: Issue, prose: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Sentences a narrow page wrapped over lines (1.《…管理 / 办法》（…）, 决定对下列文件予以
+    / 废止：) as one, at their first line: a line's last sentence joins the next line's
+    first while it ends in no closing mark or its brackets are still open (at most three
+    lines; never a line that starts with an ordinal)."""
+    out: list[tuple[int, str]] = []
+    joins = 0
+    for line, sentence in prose:
+        if out and joins < 3 and line > out[-1][0] and _ORDINAL.match(sentence) is None and \
+                _wraps(issue, out[-1], sentence.lstrip().startswith("《")):
+            out[-1] = (out[-1][0], out[-1][1] + sentence)
+            joins += 1
+            continue
+        out.append((line, sentence))
+        joins = 0
+    return out
+
+
+def _wraps(issue: Issue, item: tuple[int, str], next_cites: bool) -> bool:
+    """Whether the next line carries on ``item``: its brackets are open, or its line ends
+    with no closing mark and the next line does not start a citation of its own."""
+    line, text = item
+    if text.count("《") > text.count("》") or \
+            text.count("（") + text.count("(") > text.count("）") + text.count(")"):
+        return True
+    printed = strip_markup(issue.line(line)).rstrip()
+    return not next_cites and bool(printed) and not printed.endswith(_COMPLETE)
+
+
+def decisions(issue: Issue, doc: Document, valid: Validity) -> list[dict]:
+    """Events from a decision's lists and from notices about other documents: each item
+    under a 予以废止 / 宣布失效 / 停止执行 / 不再执行 / 予以修改 / 有效期延长至… / 限期修订
+    header, and each ``《…》（No）自…起停止执行`` / ``…有效期延长至…`` /
+    ``…前完成修订，逾期自动失效`` about another document."""
+    marked = sentences(issue, doc, _KEYWORDS)
+    if not marked:
+        return []
+    amending = _AMEND_WORDS.search(to_simplified(doc.title)) is not None
+    alone = Counter(n for n, _ in marked)
+    first = next((n for n, sentence in marked
+                  if any(p[4] for p in _parts(sentence, alone[n] == 1))), None)
+    out: list[dict] = []
+    seen: set = set()
+    for line, sentence in marked:  # notices before any list (all of them, without one)
+        if first is None or line < first:
+            out += [row for part, *_ in _parts(sentence, False)
+                    for row in _notice(issue, doc, valid, line, part, seen, amending)]
+    if first is None:
+        return out
+    prose = _joined(issue, sentences(issue, _from_line(doc, first)))
+    alone = Counter(n for n, _ in prose)
+    section: _Section | None = None
+    for line, sentence in prose:
+        for part, style, body, words, header in _parts(sentence, alone[line] == 1):
+            if header:
+                if section:
+                    section.close()
+                section = _Section(words, style)
+                continue
+            cited = _item(body, style) if section and section.event else []
+            if section and section.event and cited:
+                own, own_when = _action(to_simplified(body))
+                stated = own_when if own else None
+                rows = _emit(issue, doc, valid, section.event, stated or section.when,
+                             cited, line, part.strip(), seen)
+                section.rows += rows
+                section.cited += len(cited)
+                out += rows
+                continue
+            if section and style is not None and style == section.style:
+                section.close()  # the next point at the header's level ends its list
+                section = None
+            out += _notice(issue, doc, valid, line, part, seen,
+                           amending and not (section and section.event))
+    if section:
+        section.close()
+    return out
+
+
+def _notice(issue: Issue, doc: Document, valid: Validity, line: int, sentence: str,
+            seen: set, amending: bool = False) -> list[dict]:
+    """A sentence about other documents, outside a list:
+
+    - ``《A》（No）自2023年1月1日起停止执行`` / ``…有效期延长至…`` / ``《A》（No）应当在…前
+      完成修订，逾期自动失效``: the documents named before the words, in their clause or in
+      the clauses before it that do not cite an authority (根据《…》); an article that stops
+      applying (…第五条不再执行) amends the document rather than ending it;
+    - ``决定废止《A》（No）和《B》（No）`` / ``宣布失效《…》``: the documents right after the
+      words (a repeal named before them is read by repeals());
+    - in a decision that amends (``amending``), ``一、将《A》第三条修改为…``: A is amended.
+    """
+    words = to_simplified(sentence)  # same length: offsets found in it index ``sentence``
+    if "《" not in sentence and not find_doc_numbers(sentence):
+        return []
+    if _EDITS.search(words):
+        _, rest = _ordinal(sentence)
+        if not amending or not _EDIT_OF_TITLE.match(to_simplified(rest)):
+            return []
+        cited = _cited(rest[rest.find("《"):])[:1]
+        return _emit(issue, doc, valid, "amended", None,
+                     [(t, n, None, e) for t, n, _, e in cited], line, sentence.strip(), seen)
+    event, when = _action(words)
+    if (verb := _VERB_THEN_TITLE.search(words)) and event in ("repealed", "lapsed", "amended"):
+        cited = _cited(sentence[verb.end():])
+        kind, _ = _action(words[verb.start():verb.end()])
+        return _emit(issue, doc, valid, kind or event, when,
+                     [(t, n, None, e) for t, n, _, e in cited], line, sentence.strip(), seen)
+    if event not in ("lapsed", "expires", "revision_deadline", "marked_for_revision"):
+        return []  # 《A》（No）同时废止 and 对《A》…作出如下修改: repeals(), amendments()
+    found = {"lapsed": _LAPSES, "expires": _EXTENDS, "revision_deadline": _REVISE,
+             "marked_for_revision": _REVISE}[event].search(words)
+    clauses = re.split(r"[，,]", sentence[:found.start()])  # type: ignore[union-attr]
+    for k in range(len(clauses) - 1, -1, -1):
+        clause = clauses[k]
+        if _AUTHORITY.match(to_simplified(clause)):
+            continue
+        start = clause.find("《")
+        cited = _cited(clause[start:]) if start >= 0 else [
+            (None, n.text, None, e) for _, e, n in find_doc_numbers(clause)]
+        if not cited:
+            continue
+        after = clause[cited[-1][3] + max(start, 0):] + "，".join(clauses[k + 1:])
+        kind = "amended" if event == "lapsed" and _PARTIAL.search(to_simplified(after)) \
+            else event
+        return _emit(issue, doc, valid, kind, when, [(t, n, None, e) for t, n, _, e in cited],
+                     line, sentence.strip(), seen)
+    return []
+
+
 def extract(issue: Issue, ctx: Context) -> Extraction:
     out = Extraction()
     for doc in issue.documents:
         if doc.doc_number is None:
             continue
         valid = validity(issue, doc)
-        for row in own_events(issue, doc, valid) + amendments(issue, doc, valid) + \
-                repeals(issue, doc, valid):
+        rows = own_events(issue, doc, valid) + amendments(issue, doc, valid) + \
+            repeals(issue, doc, valid)
+        found = {(r["source_line"], r["event"], r["doc_number"]) for r in rows}
+        rows += [r for r in decisions(issue, doc, valid)
+                 if r["doc_number"] is None
+                 or (r["source_line"], r["event"], r["doc_number"]) not in found]
+        for row in rows:
             out.add("document_events", row)
     return out
 
@@ -227,7 +617,7 @@ def combine(frames: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataF
     for row in rows:
         row["quality_flags"] = flags_text(row["quality_flags"]) or None
         unique.setdefault((row["source_issue"], row["source_line"], row["event"],
-                           row["doc_number"]), row)
+                           row["doc_number"] or f"《{row['title']}》"), row)
     ordered = sorted(unique.values(), key=lambda r: (
         r["doc_number"] is None, r["doc_number"] or r["title"] or "",
         r["date"] is None, pd.Timestamp(r["date"]) if r["date"] else pd.Timestamp(0),

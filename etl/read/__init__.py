@@ -10,6 +10,7 @@ beside the raw file, so every ``source_line`` points at a line a person can open
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 
 from etl.errors import GazetteError
@@ -43,13 +44,18 @@ __all__ = [
 ]
 
 
+_HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title)[\s>/]", re.IGNORECASE)
+
+
 def source_format(data: bytes, path: str | Path = "") -> str:
     """``pdf``, ``html`` or ``text``, from the bytes (a file name can lie)."""
     if data.startswith(b"%PDF-"):
         return "pdf"
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<!doctype html", b"<html")) or (
-            b"<table" in data[:200_000].lower() and head.startswith(b"<")):
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "ignore").encode("utf-8")
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<") and (_HTML_TAG.search(head) or b"<table" in data[:200_000].lower()):
         return "html"
     return "text"
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from etl.normalize import clean_text
-from etl.read.lines import is_page_furniture, strip_markup, title_above
+from etl.read.layouts._common import (
+    continues,
+    gap_between,
+    record_gap,
+    title_for,
+    trimmed,
+)
+from etl.read.lines import is_page_furniture
 from etl.read.model import Row, Table
 
 
@@ -48,7 +55,7 @@ def _new_table(lines: list[str], seg: list[tuple[int, str]]) -> Table:
     header = [clean_text(c) for c in header_text.split("\t")]
     while header and header[-1] == "":
         header.pop()
-    title, title_line = title_above(lines, header_line)
+    title, title_line = title_for(lines, header_line)
     table = Table(header, header_line, [], title, title_line, seg[-1][0])
     _add_rows(table, seg[1:])
     return table
@@ -67,7 +74,7 @@ def _add_rows(table: Table, seg: list[tuple[int, str]]) -> None:
         cells = [c.strip() for c in text.split("\t")]
         first = table.header[0] if table.header else ""  # cheap test before cleaning them all
         if (clean_text(cells[0]) == first
-                and _trimmed([clean_text(c) for c in cells]) == table.header):
+                and trimmed([clean_text(c) for c in cells]) == table.header):
             table.skipped.append((line_no, "repeated_header", text))
             continue
         prev = table.rows[-1] if table.rows else None
@@ -92,38 +99,12 @@ def _continues(lines: list[str], table: Table, seg: list[tuple[int, str]]) -> bo
     """Merge ``seg`` into ``table`` when only blank lines and page furniture (or a few short
     interrupting headings) separate them and ``seg`` repeats the header or has its width."""
     first_line, first_text = seg[0]
-    text_gap: list[tuple[int, str]] = []
-    for n in range(table.end_line + 1, first_line):  # stops early: gaps can be the whole issue
-        text = lines[n - 1]
-        if text.strip():
-            if len(text_gap) == 3 or len(text.strip()) > 40:
-                return False
-            text_gap.append((n, text))
-    first_cells = [clean_text(c) for c in first_text.split("\t")]
-    while first_cells and first_cells[-1] == "":
-        first_cells.pop()
-    repeats_header = first_cells == table.header
-    same_width = len(first_cells) == table.n_columns and not repeats_header and \
-        not _looks_like_header(first_cells)
-    if not (repeats_header or same_width):
+    gap = gap_between(lines, table.end_line, first_line)
+    if gap is None:
         return False
-    for n, t in text_gap:
-        if is_page_furniture(t):
-            table.skipped.append((n, "page_header", t))
-        else:
-            table.interruptions.append((n, clean_text(strip_markup(t))))
+    merge, _ = continues(table, [clean_text(c) for c in first_text.split("\t")])
+    if not merge:
+        return False
+    record_gap(table, gap)
     _add_rows(table, seg)
     return True
-
-
-def _trimmed(cells: list[str]) -> list[str]:
-    while cells and cells[-1] == "":
-        cells = cells[:-1]
-    return cells
-
-
-def _looks_like_header(cells: list[str]) -> bool:
-    """A header row has no digits in its first cell (序号, 编号, 指标…)."""
-    return bool(cells) and not any(ch.isdigit() for ch in cells[0]) and cells[0] != ""
-
-

@@ -81,6 +81,7 @@ def test_workbook_sheet_per_dataset(build):
     assert ws.auto_filter.ref.startswith("A1:")
     headers = [c.value for c in ws[1]]
     assert headers[:3] == ["起始月份", "截止月份", "统计期"]
-    values = {row[3]: row for row in ws.iter_rows(min_row=2, values_only=True)}
-    assert values["fixed_asset_investment"][headers.index("本月止累计")] == 1639.54
-    assert values["industrial_value_added"][headers.index("本月止累计")] is None
+    key = headers.index("指标代码")
+    values = {row[key]: row for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert values["fixed_asset_investment"][headers.index("数值")] == 1639.54
+    assert values["industrial_value_added"][headers.index("数值")] is None

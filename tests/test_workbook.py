@@ -111,14 +111,14 @@ def test_real_values_of_the_2018_indicator_table(wb):
     rows = [dict(zip(header, (c.value for c in r), strict=True))
             for r in ws.iter_rows(min_row=2)]
     fai = next(r for r in rows if r["指标代码"] == "fixed_asset_investment")
-    assert fai["本月止累计"] == 1639.54 and fai["比上年同期增长(%)"] == 6.3
+    assert fai["数值"] == 1639.54 and fai["比上年同期增长(%)"] == 6.3
     assert fai["来源行号"] == 1310 and fai["统计期"] == "2018年1-10月"
     exports = next(r for r in rows if r["指标代码"] == "exports")
     assert exports["质量标记"] == "unit_inherited"
     assert exports[FLAG_NOTES] == all_flags()["unit_inherited"].zh
     # an empty source cell stays empty, never 0
     missing = next(r for r in rows if r["质量标记"] and "value_missing" in r["质量标记"])
-    assert missing["本月止累计"] is None
+    assert missing["数值"] is None
 
 
 def test_widths_fit_and_long_text_wraps(wb, build, specs):

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench            # all of them (a few minutes), RESULTS.md updated
     .venv/bin/python -m bench --quick    # small sizes, printed only (a smoke run)
-    .venv/bin/python -m bench etl        # only some: etl, registry, load, pages
+    .venv/bin/python -m bench etl        # only some: etl, registry, load, pages, pdf
 
 Each benchmark owns a section of RESULTS.md between ``<!-- bench:NAME -->`` and
 ``<!-- /bench:NAME -->``; the prose around the sections is written by hand and kept.
@@ -54,7 +54,13 @@ def _pages(quick: bool) -> str:
     return page_load.run(runs, calls, "dev", None, None)
 
 
-BENCHMARKS = {"etl": _etl, "registry": _registry, "load": _load, "pages": _pages}
+def _pdf(quick: bool) -> str:
+    from bench import pdf_read
+    return pdf_read.markdown(pdf_read.run(repeat=2 if quick else 7, with_plumber=not quick))
+
+
+BENCHMARKS = {"etl": _etl, "registry": _registry, "load": _load, "pages": _pages,
+              "pdf": _pdf}
 
 
 def update(text: str, name: str, body: str) -> str:

@@ -161,10 +161,11 @@ case(file="03_bom_only.md", why="a UTF-8 byte-order mark and nothing else",
      make=lambda: b"\xef\xbb\xbf", exit=2, message=["empty file"])
 case(file="04_binary_noise.md", why="random bytes (a corrupted download)",
      make=lambda: random.Random(7).randbytes(8192), exit=2, message=["binary data"], line=None)
-case(file="05_pdf_instead_of_text.pdf", why="the gazette PDF given instead of its text",
+case(file="05_pdf_instead_of_text.pdf", why="a PDF is read now, but this one is a PDF header "
+     "and catalog over junk, with no page tree: refused as a damaged PDF in one line",
      make=lambda: (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\n"
                    b"endobj\n" + bytes(range(256)) + b"\n%%EOF\n"),
-     exit=2, message=["a PDF file", "pdftotext"])
+     exit=2, message=["damaged PDF", "get the file again"])
 case(file="06_only_tabs_and_markup.md", why="lines of tabs, #, *, > and - only",
      make=lambda: utf8(["\t\t\t", "####", "**  **", "> - *", "\t", "---"] * 200),
      message=["no dataset found"])
@@ -370,8 +371,10 @@ case(file="40_unitless_unreviewed_row.md",
      make=lambda: utf8(UNITLESS), exit=2, message=["'食品烟酒类' has no unit", "indicators.csv"],
      line=PPI_LINE)
 NO_COVER = text(banner("lianyungang-gazette-2018-16.md lines 1303-1324"), INDICATORS_18)
-case(file="34_no_cover.md", why="a table without the cover that names the issue",
-     make=lambda: utf8(NO_COVER), exit=2, message=["cover", "--issue"])
+case(file="34_no_cover.md", why="a table without the cover that names the issue: read, never "
+     "refused; rows name a placeholder issue (newest year in the text, issue 00)",
+     make=lambda: utf8(NO_COVER), datasets={IND: 15},
+     checks=[f"{FAI}.source_issue=2018-00", f"{FAI}.value=1639.54"])
 
 # --- 5. dates, numbers and text that are data, not markup -------------------------------
 

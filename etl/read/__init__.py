@@ -60,16 +60,26 @@ def source_format(data: bytes, path: str | Path = "") -> str:
     return "text"
 
 
-def derive_text(data: bytes, path: str | Path) -> str | None:
-    """The text a PDF or an HTML page is read into (tables as tab-separated rows, pages
-    split by form feeds); None for a text, which is read as it is."""
+def derive(data: bytes, path: str | Path) -> tuple[str | None, list[str]]:
+    """(derived text, notes) for a PDF or HTML page — tables as tab-separated rows, pages
+    split by form feeds, notes saying what was left out (running headers, page numbers);
+    (None, []) for a text, which is read as it is."""
     if len(data) > MAX_FILE_BYTES:
         raise GazetteError(f"file is {len(data):,} bytes; a gazette issue is well under "
                            f"{MAX_FILE_BYTES:,}", path)
     fmt = source_format(data, path)
     if fmt == "text":
-        return None
-    return importlib.import_module(f"etl.read.{fmt}").derive_text(data, path)
+        return None, []
+    module = importlib.import_module(f"etl.read.{fmt}")
+    if hasattr(module, "derive"):
+        derived = module.derive(data, path)
+        return derived.text, list(derived.notes)
+    return module.derive_text(data, path), []
+
+
+def derive_text(data: bytes, path: str | Path) -> str | None:
+    """The derived text of a PDF or HTML page (see ``derive``); None for a text."""
+    return derive(data, path)[0]
 
 
 def read_text(text: str, path: str | Path, issue_id: str | None = None,
@@ -99,9 +109,9 @@ def read_text(text: str, path: str | Path, issue_id: str | None = None,
 
 def read_bytes(data: bytes, path: str | Path, issue_id: str | None = None) -> Issue:
     """Any source's bytes → Issue. Raises GazetteError (file and line/page) for bad input."""
-    derived = derive_text(data, path)
+    derived, notes = derive(data, path)
     decoded = decode_text(derived.encode("utf-8") if derived is not None else data, path)
-    issue = read_text(decoded.text, path, issue_id, decoded.notes, decoded.pages,
+    issue = read_text(decoded.text, path, issue_id, notes + decoded.notes, decoded.pages,
                       source_format(data, path))
     issue.derived_text = derived
     return issue

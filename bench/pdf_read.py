@@ -1,9 +1,10 @@
 """Reading a gazette PDF: ``pdftotext -layout`` beside our PDF reader, on the same file.
 
-    .venv/bin/python -m bench.pdf_read [--repeat 7] [--paper A4] [--no-plumber]
+    .venv/bin/python -m bench.pdf_read [--repeat 7] [--paper A4] [--variant NAME] [--no-plumber]
 
 The file: issue 2018-16 typeset as a PDF (tests/typeset.py: headless Chromium, ruled tables
-with headers repeated on every page, running header, page numbers). Medians of ``--repeat``
+with headers repeated on every page, running header, page numbers; ``--variant``: another
+print of tests/typeset.py VARIANTS, e.g. rows split across pages). Medians of ``--repeat``
 runs after one warm-up, side by side in one process:
 - ``pdftotext -layout`` (poppler, a subprocess): the C converter the speed aim is set against;
 - ``etl.read.pdf.derive``: the PDF → derived text (pypdfium2: characters, rules, cells);
@@ -35,9 +36,13 @@ SEED = ROOT / "datasets" / "raw" / "lianyungang-gazette-2018-16.md"
 AIM = 3.0  # the whole way within 3 × pdftotext -layout
 
 
-def typeset_seed(out_dir: Path, paper: str) -> Path:
-    from tests.typeset import typeset
-    return typeset(SEED.read_text(encoding="utf-8"), out_dir / f"2018-16-{paper}.pdf", paper)
+def typeset_seed(out_dir: Path, paper: str, variant: str | None = None) -> Path:
+    from tests.typeset import VARIANTS, typeset
+    text = SEED.read_text(encoding="utf-8")
+    if variant:
+        paper, rules, style = VARIANTS[variant]
+        return typeset(text, out_dir / f"2018-16-{variant}.pdf", paper, rules, style)
+    return typeset(text, out_dir / f"2018-16-{paper}.pdf", paper)
 
 
 def pdftotext(pdf: Path) -> int:
@@ -77,15 +82,16 @@ def median_time(function, pdf: Path, repeat: int) -> float:
     return statistics.median(times)
 
 
-def run(repeat: int = 7, paper: str = "A4", with_plumber: bool = True) -> dict:
+def run(repeat: int = 7, paper: str = "A4", with_plumber: bool = True,
+        variant: str | None = None) -> dict:
     if shutil.which("pdftotext") is None:
         raise SystemExit("pdftotext is missing: apt-get install poppler-utils (make chromium)")
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
-        pdf = typeset_seed(Path(tmp), paper)
+        pdf = typeset_seed(Path(tmp), paper, variant)
         from pypdfium2 import PdfDocument
         with PdfDocument(pdf) as doc:
             pages = len(doc)
-        result = {"paper": paper, "pages": pages, "bytes": pdf.stat().st_size,
+        result = {"paper": variant or paper, "pages": pages, "bytes": pdf.stat().st_size,
                   "repeat": repeat, "rows": all_datasets(pdf),
                   "pdftotext": median_time(pdftotext, pdf, repeat),
                   "derive": median_time(derived, pdf, repeat),
@@ -119,9 +125,10 @@ def main(argv: list[str] | None = None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--paper", choices=("A4", "B5"), default="A4")
+    p.add_argument("--variant", help="a print of tests/typeset.py VARIANTS (paper ignored)")
     p.add_argument("--no-plumber", action="store_true", help="skip the pdfplumber comparison")
     args = p.parse_args(argv)
-    print(markdown(run(args.repeat, args.paper, not args.no_plumber)))
+    print(markdown(run(args.repeat, args.paper, not args.no_plumber, args.variant)))
     return 0
 
 

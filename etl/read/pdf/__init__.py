@@ -3,10 +3,13 @@
 The derived text has prose in reading order (a wrapped paragraph is one line), every table
 row as one line of tab-separated cells (cells from the ruling lines, or from word columns
 when a table has no rules; a wrapped cell is one cell), and a form feed at the start of each
-new page's first line, as pdftotext writes it. Running headers and page numbers are left
-out and recorded (``derive(...).furniture`` and ``.notes``). A table's header repeated on
-every page is kept as printed: the tab layout (etl/read/layouts/tabs.py) drops and records
-each repeat and merges the parts.
+new page's first line, as pdftotext writes it — or, where a paragraph goes on over the page
+break, inside its one line, where the page turns (the text reader counts pages either way).
+Running headers and page numbers are left out and recorded (``derive(...).furniture`` and
+``.notes``). A table's header repeated on every page is kept as printed: the tab layout
+(etl/read/layouts/tabs.py) drops and records each repeat and merges the parts. A table part
+that goes on from the page before follows its rows with no blank line (the form feed between
+them), and a row split by the page break is one row again (breaks.py).
 
 Text and boxes come from pypdfium2 (PDFium; Apache-2.0/BSD): a C extractor that reads a
 60-page issue in a fraction of the time pdfminer takes. A PDF that cannot be read is a
@@ -24,6 +27,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from etl.errors import GazetteError
+from etl.read.pdf.breaks import join_parts
 from etl.read.pdf.cells import TableBlock, aligned_tables, ruled_tables
 from etl.read.pdf.chars import Char, font_weight, page_chars
 from etl.read.pdf.furniture import Furniture, remove_furniture
@@ -31,13 +35,16 @@ from etl.read.pdf.layout import (
     Column,
     Line,
     continues,
+    continues_on_next_page,
     group_lines,
+    join_across,
     join_text,
     line_pitch,
     make_line,
     text_column,
 )
 from etl.read.pdf.rules import find_grids, page_objects, page_rules
+from etl.read.pdf.tight import tight_tables
 
 __all__ = ["Derived", "Furniture", "derive", "derive_text"]
 
@@ -85,7 +92,10 @@ def derive(data: bytes, path: str | Path) -> Derived:
         pdf.close()
     _check_text_layer(pages, path)
     furniture = remove_furniture([page.items for page in pages])
-    text = _render(pages)
+    for page in pages:  # tables without rules: from the lines furniture is no part of
+        _find_aligned(page)
+    continuing = join_parts([page.items for page in pages])
+    text = _render(pages, continuing)
     return Derived(text, _notes(pages, furniture), furniture, len(pages))
 
 
@@ -129,8 +139,7 @@ def _read_page(pdf: pdfium.PdfDocument, i: int, path: str | Path) -> _Page:
         tables, prose = ruled_tables(find_grids(*page_rules(page, height)) if chars else [],
                                      chars)
         lines = [_line(row, textpage) for row in group_lines(prose)]
-        aligned, lines = aligned_tables(lines)
-        items = sorted([*lines, *tables, *aligned], key=lambda item: item.top)
+        items = sorted([*lines, *tables], key=lambda item: item.top)
         images = 0 if chars else len(page_objects(page, pdfium_c.FPDF_PAGEOBJ_IMAGE)) + \
             len(page_objects(page, pdfium_c.FPDF_PAGEOBJ_FORM))  # a scan may sit in a form
         return _Page(i + 1, items, len(chars), images, _unmapped(chars))
@@ -140,6 +149,16 @@ def _read_page(pdf: pdfium.PdfDocument, i: int, path: str | Path) -> _Page:
         if textpage is not None:
             textpage.close()
         page.close()
+
+
+def _find_aligned(page: _Page) -> None:
+    lines = [item for item in page.items if isinstance(item, Line)]
+    aligned, lines = aligned_tables(lines)
+    tight, lines = tight_tables(lines)
+    aligned += tight
+    if aligned:
+        ruled = [item for item in page.items if not isinstance(item, Line)]
+        page.items = sorted([*lines, *ruled, *aligned], key=lambda item: item.top)
 
 
 def _line(chars: list[Char], textpage) -> Line:
@@ -171,21 +190,39 @@ def _check_text_layer(pages: list[_Page], path: str | Path) -> None:
 # --- the derived text ------------------------------------------------------------------
 
 
-def _render(pages: list[_Page]) -> str:
+def _render(pages: list[_Page], continuing: set[int] = frozenset()) -> str:
+    """The pages' text; a page whose first table goes on from the page before follows it
+    with no blank line (``continuing``: indexes of such pages)."""
     body = [item for page in pages for item in page.items if isinstance(item, Line)]
     pitch = line_pitch(body)
     columns = {parity: text_column([item for page in pages if page.number % 2 == parity
                                     for item in page.items if isinstance(item, Line)])
                 for parity in (0, 1)}
     fallback = text_column(body)
-    texts = []
-    for page in pages:
+    text = ""
+    for n, page in enumerate(pages):
         column = columns[page.number % 2] or fallback
         lines = _page_lines(page.items, column, pitch)
-        if page.number > 1:
+        if n and lines and _paragraph_goes_on(pages[n - 1], page, columns, fallback):
+            text = join_across(text, lines[0])  # the paragraph goes on over the page break
+            lines = lines[1:]
+            if lines:
+                text += "\n"
+        elif n:
             lines = ["\f" + (lines[0] if lines else ""), *lines[1:]]
-        texts.append("\n".join(lines))
-    return "\n\n".join(texts) + "\n"
+            text += "\n" if n in continuing else "\n\n"
+        text += "\n".join(lines)
+    return text + "\n"
+
+
+def _paragraph_goes_on(before: _Page, page: _Page, columns: dict, fallback) -> bool:
+    if not (before.items and page.items and isinstance(before.items[-1], Line)
+            and isinstance(page.items[0], Line)):
+        return False
+    column_a = columns[before.number % 2] or fallback
+    column_b = columns[page.number % 2] or fallback
+    return column_a is not None and column_b is not None and \
+        continues_on_next_page(before.items[-1], page.items[0], column_a, column_b)
 
 
 def _page_lines(items: list, column: Column | None, pitch: float) -> list[str]:
@@ -193,17 +230,18 @@ def _page_lines(items: list, column: Column | None, pitch: float) -> list[str]:
     tables (a row a line, cells split by tabs)."""
     blocks: list[list[str]] = []
     previous: Line | None = None
+    first: Line | None = None  # of the paragraph being joined
     for item in items:
         if isinstance(item, TableBlock):
             blocks.append(["\t".join(row) for row in item.rows])
             previous = None
         elif previous is not None and column is not None and continues(previous, item, column,
-                                                                        pitch):
+                                                                        pitch, first):
             blocks[-1][0] = join_text(blocks[-1][0], item.text)
             previous = item
         else:
             blocks.append([item.text.strip()])
-            previous = item
+            previous = first = item
     lines: list[str] = []
     for block in blocks:
         if lines:

@@ -121,9 +121,10 @@ def text_column(lines: list[Line]) -> Column | None:
     return Column(lefts[len(lefts) // 20], rights[-1 - len(rights) // 20])
 
 
-def continues(a: Line, b: Line, column: Column, pitch: float) -> bool:
+def continues(a: Line, b: Line, column: Column, pitch: float, first: Line | None = None) -> bool:
     """Is ``b`` the next line of ``a``'s paragraph (or of a wrapped, centred heading)?
-    ``pitch``: the usual distance of two lines of a paragraph, in em."""
+    ``pitch``: the usual distance of two lines of a paragraph, in em; ``first``: the first
+    line of ``a``'s paragraph (an indented one is no heading)."""
     em = a.size
     # a few Latin glyphs (a closing bracket) have a taller box than the CJK text around them
     tolerance = 0.08 if len(b.chars) > 3 else 0.15
@@ -136,9 +137,30 @@ def continues(a: Line, b: Line, column: Column, pitch: float) -> bool:
         return False
     if b.x0 <= column.left + 0.5 * em:
         return True  # the next line of a paragraph starts at the margin
-    # a wrapped centred heading: its last line is centred under the first
+    # a wrapped centred heading: its last line is centred under the first, which is centred
+    # too (a paragraph's first line is indented: 2 em on the left, none on the right)
+    if first is not None and first.x0 > column.left + 0.5 * em:
+        return False  # an indented paragraph's last line: the next is a new paragraph
     return abs((b.x0 - column.left) - (column.right - b.x1)) <= 1.5 * em and \
-        abs((a.x0 - column.left) - (column.right - a.x1)) <= 2.6 * em
+        abs((a.x0 - column.left) - (column.right - a.x1)) <= 1.5 * em
+
+
+def continues_on_next_page(a: Line, b: Line, column_a: Column, column_b: Column) -> bool:
+    """Is ``b``, the first line of a page, the next line of the paragraph whose line ``a``
+    ends the page before? ``a`` is full, ``b`` starts at the margin (no paragraph indent),
+    both in one size and weight."""
+    em = a.size
+    if abs(a.size - b.size) > 0.08 * em or abs(a.weight - b.weight) >= 200 or a.gaps or b.gaps:
+        return False
+    full = a.x1 >= column_a.right - 1.5 * em and a.x0 <= column_a.left + 2.6 * em
+    return full and b.x0 <= column_b.left + 0.5 * em
+
+
+def join_across(a: str, b: str) -> str:
+    """``a`` and ``b`` as one line with the page break (a form feed) between them."""
+    a, b = a.rstrip(), b.lstrip()
+    space = "" if not a or not b or is_cjk(a[-1]) or is_cjk(b[0]) or a[-1] in "-/–" else " "
+    return a + space + "\f" + b
 
 
 def line_pitch(lines: list[Line]) -> float:

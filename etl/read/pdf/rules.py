@@ -208,6 +208,13 @@ def _grid(hs: list[Rule], vs: list[Rule]) -> Grid | None:
     left, right = min(h.lo for h in hs), max(h.hi for h in hs)
     ys = _clusters([h.pos for h in hs])
     xs = _clusters([left, right, *(v.pos for v in vs if left - SNAP <= v.pos <= right + SNAP)])
+    # a table cut by a page break is often left open there: its column rules run on past
+    # the last (or before the first) row rule; the open band is a row too
+    top, bottom = min(v.lo for v in vs), max(v.hi for v in vs)
+    if ys and top < ys[0] - SNAP:
+        ys.insert(0, top)
+    if ys and bottom > ys[-1] + SNAP:
+        ys.append(bottom)
     if len(ys) < 2 or len(xs) < 3:
         return None  # a box around text, or a lone rule: not a table
     grid = Grid(ys, xs)

@@ -13,14 +13,24 @@ ABOVE the row's key (序号) and the short cells below it.
 So a line is cut into tokens at spaces and the tokens are given to columns in order,
 nearest to where each column starts (a dynamic programme; a token may not start right of
 its column's header nor left of the header before it, and two tokens share a cell only at
-a price). Where each column starts follows the drift: the row's own first line in each
-column, then the previous row's, the first line that fills every column to begin with.
+a price, a small one when the second starts well inside the column, short of where the
+next one starts: 一体化工 作). Where each column starts follows the drift: the row's own
+first line in each column, then the previous row's, the first row's line that fills every
+column to begin with — and always within the reach of the header above it (a page's
+repeated header may sit further right, its right columns moved more than its left).
 
-Rows: when the first column holds a key (序号 1, 2 …; 编号 5-1 …, also wrapped 5- / 10) a row
-begins at each line with a key; the lines between two keys are then cut column by column
-where a cell ends (a wrapped cell fills every line but its last: the line after a short
-one opens the next row's cell), a line going where most of its cells go; lines after a
-page's repeated header and above its first key are that key's. Without a key (主要经济指标:
+Rows: when the first column holds a key (序号 1, 2 …; 编号 5-1 …, also wrapped 5- / 10; that
+column holds nothing else) a row begins at each line with a key; the lines between two keys
+are then cut once, the cuts of the whole table chosen together where they cost least: a
+cell whose line would have had room for the first word of its next line costs much (a
+wrapped cell fills every line but its last); a cell printed partly above its key with
+more lines on one side of the key than on the other (by two or more) costs a little (a
+cell is centred on its row's key; pdftotext prints the key on a line of its own or on one
+of the middle lines); a line goes whole to one row, a tie to the row above; lines after
+a page's repeated header and above its first key are that key's. Below the last key a
+line is the table's until a cell would have had room for it. A column's wrapped lines are
+as wide as the widest ones seen (a Chinese character two, a Latin letter or digit one,
+give or take one). Without a key (主要经济指标:
 指标 / 本月止累计 / 比上年同期增长%) a row begins at each line with text in the first column.
 A repeated header, a running page header and a page number inside the table are dropped
 and recorded in ``skipped``; a short line in the key column between rows (a category
@@ -34,6 +44,8 @@ a markdown heading or a table of contents never becomes a table.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -52,6 +64,7 @@ HEADER_WORDS = ("序号", "编号", "名称", "类别", "类型", "时代", "年
                 "累计", "增长", "内容", "级别", "责任", "负责", "标题", "机关", "区域")
 _MAX_HEADER_CELL = 12
 _TOLERANCE = 4  # positions a wrapped cell's line may drift from where the cell started
+_INSIDE = 6  # positions short of where the next column starts a token is inside its own
 _MAX_GAP = 8  # blank lines and page furniture a table may span
 
 
@@ -179,19 +192,15 @@ def _read_header(lines: list[str], i: int, toks: list[_Tok],
             break
         if any(len(t.text) > 6 or _SENTENCE & set(t.text) for t in more):
             break
-        placed = []
-        for t in more:
-            k = min(range(len(toks)), key=lambda c: abs(centres[c] - (t.start + t.end) / 2))
-            if abs(centres[k] - (t.start + t.end) / 2) > 6:
-                break
-            placed.append((k, t.text))
-        else:
-            for k, text in placed:
-                cells[k] += text
-            cont.append([t.text for t in more])
-            j += 1
-            continue
-        break
+        # each piece under the header cell it is centred under; single characters first as
+        # printed (发文时/间 beside 实施主/体: 间 体 are two cells' ends, not one word spaced out)
+        placed = _under(tokens(lines[j]), centres) or _under(more, centres)
+        if placed is None:
+            break
+        for k, text in placed:
+            cells[k] += text
+        cont.append([t.text for t in more])
+        j += 1
     header = [clean_text(c) for c in cells]
     first_data = _first_data_line(lines, j, len(header))
     if first_data is None:
@@ -201,6 +210,16 @@ def _read_header(lines: list[str], i: int, toks: list[_Tok],
     starts = _initial_starts(lines, first_data, toks, keyed)
     return _Grid(header, starts, keyed, [t.text for t in toks], [t.start for t in toks],
                  [t.end for t in toks], cont), j
+
+
+def _under(more: list[_Tok], centres: list[float]) -> list[tuple[int, str]] | None:
+    placed = []
+    for t in more:
+        k = min(range(len(centres)), key=lambda c: abs(centres[c] - (t.start + t.end) / 2))
+        if abs(centres[k] - (t.start + t.end) / 2) > 6:
+            return None
+        placed.append((k, t.text))
+    return placed
 
 
 def _first_data_line(lines: list[str], j: int, width: int) -> int | None:
@@ -220,7 +239,7 @@ def _initial_starts(lines: list[str], first: int, header: list[_Tok], keyed: boo
     """Where each column's text starts: from the first line below that fills every column,
     else from the header (a header cell is centred: its column starts at or left of it)."""
     width = len(header)
-    found = _full_line(lines, first, width)
+    found = _full_line(lines, first, width, keyed)
     if found:
         return found
     starts = [header[0].start if not keyed else 0]
@@ -229,13 +248,18 @@ def _initial_starts(lines: list[str], first: int, header: list[_Tok], keyed: boo
     return starts
 
 
-def _full_line(lines: list[str], first: int, width: int) -> list[int] | None:
-    """Where the columns start on the first line below that fills every column."""
+def _full_line(lines: list[str], first: int, width: int, keyed: bool = False) -> list[int] | None:
+    """Where the columns start on the first line below that fills every column; in a keyed
+    table a row's own line (a wrapped line with a space inside a cell may count as many
+    tokens as there are columns and start none of them)."""
+    found = None
     for k in range(first, min(len(lines), first + 30)):
         toks = tokens(lines[k])
         if len(toks) == width:
-            return [t.start for t in toks]
-    return None
+            if not keyed or (toks[0].start <= 1 and is_key(toks[0].text)):
+                return [t.start for t in toks]
+            found = found or [t.start for t in toks]
+    return found
 
 
 # --- the body ----------------------------------------------------------------------------
@@ -260,7 +284,13 @@ def _assign(toks: list[_Tok], starts: list[int], keyed: bool = False,
     # best[j][c]: cost of tokens[:j+1] with token j in column c
     best = [[inf] * n for _ in range(m)]
     back = [[-1] * n for _ in range(m)]
+    if bounds is not None:  # a column starts within its header's reach whatever drifted
+        starts = [min(max(start, low), high) for start, (low, high)
+                  in zip(starts, bounds, strict=True)]
+
     def cost(tok: _Tok, c: int) -> float:
+        if keyed and c == 0 and not is_key(tok.text):
+            return inf  # a keyed table's first column holds keys only (5- / 10 wrapped)
         out = abs(tok.start - starts[c])
         if bounds is not None and not bounds[c][0] <= tok.start <= bounds[c][1]:
             out += 3
@@ -278,8 +308,11 @@ def _assign(toks: list[_Tok], starts: list[int], keyed: bool = False,
                 run, run_c = best[j - 1][c - 1], c - 1
             open_cost = run + cost(toks[j], c) if run_c >= 0 else inf
             # one space is how pdftotext separates two cells: a space inside a cell is rare
+            # … unless the token after it starts well inside the column, short of where the
+            # next column starts: then the space is the cell's own (一体化工 作)
+            inside = gap == 1 and c + 1 < n and toks[j].start < starts[c + 1] - _INSIDE
             same_cost = (inf if keyed and c == 0
-                         else best[j - 1][c] + 10 + 3 * max(0, gap - 1))
+                         else best[j - 1][c] + (2 if inside else 10 + 3 * max(0, gap - 1)))
             if open_cost <= same_cost:
                 best[j][c], back[j][c] = open_cost, run_c
             else:
@@ -533,6 +566,7 @@ def _width(text: str) -> int:
 
 
 _OPENING = "〔（(［[【《“"
+_CLOSING = "，。、；：？！）〕】》”’,.;:?!)]"
 
 
 def _split_columns(rows: list[_Open], width: int) -> int | None:
@@ -540,12 +574,10 @@ def _split_columns(rows: list[_Open], width: int) -> int | None:
 
     A row's lines were taken from its key down to the next key; pdftotext, though, prints
     a cell centred in a tall row partly above the row's key, and each column of a row on
-    lines of its own. So in each column the lines between two keys are cut where a cell
-    ends: after a short line (a wrapped cell fills every line but its last), unless the
-    next line opens with a bracket (a number wrapped before 〔…〕); below the last row, a
-    line after a cell ended is no longer the table's. A cell's first line
-    right above a key whose line skips the column, the cell going on right below, is the
-    next row's too. The key column keeps its lines (5- / 10)."""
+    lines of its own. So the lines between two keys are cut where the cells say
+    (``_centred_split``); below the last row, a line a cell above would have had room for
+    is no longer the table's. The key column keeps its lines (5- / 10). Returns the first
+    line found outside the table, if any."""
     if not rows:
         return None
     keys = [r.row.line for r in rows]
@@ -562,37 +594,23 @@ def _split_columns(rows: list[_Open], width: int) -> int | None:
                 else:
                     frags[col].append((line_no, tok.text, k))
                 previous = col
-    full = _full_widths(frags)
-    # (line, column) → the row it goes to, column by column
-    target: dict[tuple[int, int], int] = {}
-    gap_of: dict[int, int] = {}  # a line between two keys → the row above
-    for c in range(width):
-        lines_of = {n for n, _, _ in frags[c]}
-        r, moved, last = 0, False, ""
-        for line_no, text, k in frags[c]:
-            while r + 1 < len(keys) and keys[r + 1] <= line_no:
-                r, moved, last = r + 1, False, ""
-            goes = k if c == 0 or line_no <= keys[0] or line_no in early else r
-            if c and keys[r] < line_no and r + 1 < len(keys) and line_no not in early:
-                gap_of[line_no] = r
-                fills = c in full and _width(text) >= full[c] - 1
-                ended = (last != "" and c in full and _width(last) < full[c]
-                         and text[0] not in _OPENING and fills)
-                straddles = (line_no == keys[r + 1] - 1 and keys[r + 1] not in lines_of
-                             and keys[r + 1] + 1 in lines_of and fills)
-                moved = moved or ended or straddles
-                goes = r + 1 if moved else r
-            elif c and r + 1 == len(keys) and keys[r] < line_no:
-                # below the last row, a line after its cell ended is no longer the table's
-                gap_of[line_no] = r
-                moved = moved or (last != "" and c in full and _width(last) < full[c]
-                                  and text[0] not in _OPENING)
-                goes = r + 1 if moved else r
-            if goes == r:
+    caps = {c: cap for c in range(1, width) if (cap := _wrap_width(frags[c])) is not None}
+    target = _centred_split(frags, keys, early, caps, [bool(r.early) for r in rows])
+    # below the last row, a line after its cell ended is no longer the table's
+    gap_of: dict[int, int] = {}  # a line below the last key → the last row
+    last_row = len(keys) - 1
+    for c in range(1, width):
+        moved, last = False, ""
+        for line_no, text, _ in frags[c]:
+            if line_no < keys[-1] or line_no in early:
+                continue
+            if line_no > keys[-1]:
+                gap_of[line_no] = last_row
+                moved = moved or (last != "" and _fit_cost(last, text, caps.get(c)) > 0)
+            target[(line_no, c)] = last_row + 1 if moved else last_row
+            if not moved:
                 last = text
-            target[(line_no, c)] = goes
-    # a line goes as most of its cells go (a number wrapped before its bracket, a short
-    # cell that happens to fill its column, go with the rest of their line)
+    # a line goes as most of its cells go
     votes: dict[int, list[int]] = {}
     for (line_no, c), goes in target.items():
         if c and line_no in gap_of:
@@ -619,16 +637,166 @@ def _split_columns(rows: list[_Open], width: int) -> int | None:
     return outside
 
 
-def _full_widths(frags: list[list[tuple[int, str, int]]]) -> dict[int, int]:
-    """Per column, how wide a wrapped line is: the median width of the lines followed by
-    another line of the same cell (as the rows were first taken)."""
-    full = {}
-    for c, column in enumerate(frags):
-        widths = [_width(text) for (_, text, k), (_, _, k2) in itertools.pairwise(column)
-                  if k == k2]
-        if widths:
-            full[c] = sorted(widths)[len(widths) // 2]
-    return full
+_FULL_COST = 4.0  # a cell's line followed by one whose first word would have fitted on it
+_EXACT_COST = 1.0  # … would have fitted exactly
+_CENTRE_COST = 0.5  # a cell off centre from its key by more than a line
+_DOWN_COST = 0.01  # a line between two keys given to the row below
+_MAX_SPLIT = 20  # lines between two keys weighed one by one; more go to the row above
+
+
+def _centred_split(frags: list[list[tuple[int, str, int]]], keys: list[int], early: set[int],
+                   caps: dict[int, int], after_break: list[bool]) -> dict[tuple[int, int], int]:
+    """(line, column) → row, for every fragment but those below the last key.
+
+    The lines between two keys are cut once, where the cut costs least over the whole
+    table: leaving a line in a cell although the first word of the next line would have
+    fitted on it costs much (a wrapped line is full: a short line ends its cell); a cell
+    printed partly above its key, off centre from it by more than a line, costs a little
+    (a cell is centred on its row's key; a cell printed wholly below its key says nothing,
+    pdftotext printing the columns of a tall row one after the other). A line goes whole
+    to one row; the key column keeps its lines (5- / 10); lines above the first key and
+    after a page's repeated header go to the row below, lines before a page break to the
+    row above; a tie keeps a line in the row above."""
+    width = len(frags)
+    at: list[dict[int, str]] = [{} for _ in range(width)]
+    target: dict[tuple[int, int], int] = {}
+    for c in range(width):
+        for line_no, text, k in frags[c]:
+            at[c][line_no] = text
+            if c == 0 or line_no <= keys[0] or line_no in early or line_no == keys[k]:
+                target[(line_no, c)] = k
+    fixed: list[set[int]] = [set() for _ in keys]
+    for (line_no, c), k in target.items():
+        if c:
+            fixed[k].add(line_no)
+    # the last row's lines below its key weigh in (which of them end the table comes after)
+    fixed[-1] |= {n for c in range(1, width) for n in at[c] if n > keys[-1]} - early
+    gaps: list[list[int]] = [[] for _ in keys[1:]]
+    for n in sorted({n for c in range(1, width) for n in at[c]} - early):
+        r = bisect.bisect_right(keys, n) - 1
+        if 0 <= r < len(gaps) and keys[r] < n:
+            gaps[r].append(n)
+
+    def pieces(lines: list[int]) -> list[tuple[list[str], list[float], list[int]]]:
+        """Per column: the texts on ``lines``, the running cost of keeping them in one
+        cell, and for each cut of ``lines`` how many of the texts lie above it."""
+        out = []
+        for c in range(width):
+            texts = [at[c][n] for n in lines if n in at[c]] if c else []
+            run = [0.0]
+            for a, b in itertools.pairwise(texts):
+                run.append(run[-1] + _fit_cost(a, b, caps.get(c)))
+            upto = [0]
+            for n in lines:
+                upto.append(upto[-1] + (c > 0 and n in at[c]))
+            out.append((texts, run, upto))
+        return out
+
+    gap_pieces = [pieces(gap) for gap in gaps]
+    fixed_pieces = [pieces(sorted(lines)) for lines in fixed]
+    # per row and column, how many of its fixed lines lie above and below its key
+    fixed_sides = [[(sum(1 for n in lines if n < keys[r] and n in at[c]),
+                     sum(1 for n in lines if n > keys[r] and n in at[c])) for c in range(width)]
+                   for r, lines in enumerate(fixed)]
+
+    def choices(r: int) -> list[int]:
+        if r >= len(gaps):
+            return [0]
+        if after_break[r + 1] or len(gaps[r]) > _MAX_SPLIT:
+            return [len(gaps[r])]  # a page break between: its lines stay above
+        return list(range(len(gaps[r]) + 1))
+
+    def row_cost(r: int, s_prev: int, s_next: int) -> float:
+        cost = 0.0
+        for c in range(1, width):
+            texts: list[str] = []  # the ends of the cell's three parts, in order
+            n_above, n_below = fixed_sides[r][c]
+            if r:  # the lines of the gap above from the cut on
+                above, run, upto = gap_pieces[r - 1][c]
+                first = upto[s_prev]
+                if first < len(above):
+                    cost += run[-1] - run[first]
+                    texts += [above[first], above[-1]]
+                    n_above += len(above) - first
+            own, run, _ = fixed_pieces[r][c]
+            if own:
+                cost += run[-1]
+                texts += [own[0], own[-1]]
+            if r < len(gaps):  # the lines of the gap below up to the cut
+                below, run, upto = gap_pieces[r][c]
+                last = upto[s_next]
+                if last:
+                    cost += run[last - 1]
+                    texts += [below[0], below[last - 1]]
+                    n_below += last
+            for k in range(1, len(texts) - 1, 2):  # where two parts meet
+                cost += _fit_cost(texts[k], texts[k + 1], caps.get(c))
+            if n_above:  # a cell printed partly above its key is centred on it
+                cost += _CENTRE_COST * max(0, abs(n_above - n_below) - 1)
+        # lines go to the row above unless the cut says otherwise
+        return cost + _DOWN_COST * (len(gaps[r - 1]) - s_prev if r else 0)
+
+    # best[s]: the least cost of the rows up to r with the gap below r cut at s; back[r][s]:
+    # the cut above r that cost came from
+    best = {s: row_cost(0, 0, s) for s in choices(0)}
+    back: list[dict[int, int]] = [{}]
+    for r in range(1, len(keys)):
+        step, came = {}, {}
+        for s_next in choices(r):
+            step[s_next], came[s_next] = min((cost + row_cost(r, s_prev, s_next), s_prev)
+                                             for s_prev, cost in best.items())
+        best = step
+        back.append(came)
+    path = [min(best, key=lambda s: best[s])]
+    for r in range(len(keys) - 1, 0, -1):
+        path.append(back[r][path[-1]])
+    path.reverse()
+    for r, gap in enumerate(gaps):
+        for i, line_no in enumerate(gap):
+            for c in range(1, width):
+                if line_no in at[c]:
+                    target[(line_no, c)] = r if i < path[r] else r + 1
+    return target
+
+
+def _wrap_width(column: list[tuple[int, str, int]]) -> int | None:
+    """How wide a wrapped line of a column can be: the widest line followed by another line
+    of the same cell (as the rows were first taken), an outlier or two passed over."""
+    widths = sorted(_width(text.replace(" ", "")) for (_, text, k), (_, _, k2)
+                    in itertools.pairwise(column) if k == k2)
+    if not widths:
+        return None
+    return widths[min(len(widths) - 1, len(widths) * 9 // 10)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _fit_cost(line: str, after: str, cap: int | None) -> float:
+    """What it costs to keep ``after`` in the cell ``line`` is in, in a column whose
+    wrapped lines are ``cap`` wide: much when the first word of ``after`` would have fitted
+    on ``line`` (a wrapped line is full, so ``line`` ended its cell), a little when it
+    would have fitted exactly (a space the line broke at is not printed). Latin letters
+    and digits are of uneven width: a line with them is given one position of doubt."""
+    if cap is None:
+        return 0.0
+    doubt = 0 if all(not ch.isascii() for ch in line + after[:1]) else 1
+    room = cap - doubt - _width(line.replace(" ", "")) - _head_width(after)
+    return _FULL_COST if room > 0 else _EXACT_COST if room == 0 else 0.0
+
+
+def _head_width(text: str) -> int:
+    """How wide the first piece of a line is that a line break could not have cut: one
+    Chinese character (with the punctuation after it), or a run of digits and letters."""
+    i = 0
+    while i < len(text) and text[i] in _OPENING:
+        i += 1
+    if i < len(text) and _is_cjk(text[i]):
+        i += 1
+        while i < len(text) and text[i] in _CLOSING:
+            i += 1
+    else:
+        while i < len(text) and not _is_cjk(text[i]) and text[i] != " ":
+            i += 1
+    return _width(text[:max(i, 1)])
 
 
 def _join(parts: list[str]) -> str:

@@ -26,6 +26,7 @@ UI: dict[str, tuple[str, str]] = {
     "nav_economy": ("经济指标", "Economy"),
     "nav_heritage": ("文物保护单位", "Heritage sites"),
     "nav_documents": ("规范性文件", "Normative documents"),
+    "nav_chronicle": ("大事记", "Chronicle"),
     "nav_quality": ("数据质量", "Data quality"),
     "nav_dictionary": ("数据字典", "Data dictionary"),
     "dictionary_title": ("数据字典", "Data dictionary"),
@@ -168,8 +169,31 @@ UI: dict[str, tuple[str, str]] = {
                       "gazette text it rests on."),
     "justified_by": ("依据", "Because of"),
     "gazette_documents": ("各期公报刊发的文件", "Documents each issue publishes"),
+    "doc_cites": ("引用的文件", "Cites"),
+    "doc_cited_by": ("被以下文件引用", "Cited by"),
+    "doc_amendments": ("条款修改", "Amendments, article by article"),
+    "doc_amendments_made": ("本决定作出的条款修改", "Edits this decision makes"),
+    "doc_tasks": ("任务分工", "Tasks assigned"),
+    "more_rows": ("另有{n}条，见数据集{name}", "{n} more in the dataset {name}"),
+    "provision_article": ("第{n}条", "article {n}"),
     "doc_count": ("文件数", "Documents"),
     "year": ("年份", "Year"),
+    # chronicle
+    "chronicle_title": ("市政府大事记", "City government chronicle"),
+    "chronicle_intro": ("各期公报刊登的市政府大事记：每条一行，注明日期、领导与来源期号:行号；"
+                        "下方为文件中的重点任务分工。",
+                        "The city government's chronicle as each gazette issue prints it: one "
+                        "row per entry with its date, official and source issue:line; below, "
+                        "the tasks documents assign to units."),
+    "chronicle_search": ("搜索（任意列）", "Search (any column)"),
+    "chronicle_search_example": ("如：王加培 或 招商 或 2022-10", "e.g. 王加培, 招商 or 2022-10"),
+    "chronicle_timeline": ("各位领导每月的条目数", "Entries per official and month"),
+    "chronicle_table": ("大事记条目", "Chronicle entries"),
+    "official": ("领导", "Official"),
+    "chronicle_tasks": ("重点任务分工", "Task assignments"),
+    "chronicle_tasks_intro": ("文件中的任务及其牵头、配合或责任单位（同一搜索框筛选）。",
+                              "Tasks the documents assign, with their lead, supporting or "
+                              "responsible units (filtered by the same search box)."),
     # quality
     "quality_title": ("数据质量", "Data quality"),
     "quality_intro": ("原文中的错误与推算而非印刷的数值均以质量标记注明，原值保留。",
@@ -203,10 +227,18 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
     "issuer": {
         "市政府": ("市政府", "Municipal government"),
         "市政府办公室": ("市政府办公室", "General Office of the municipal government"),
+        "县政府": ("县政府", "County government"),
+        "县政府办公室": ("县政府办公室", "General Office of the county government"),
+        "区政府": ("区政府", "District government"),
+        "区政府办公室": ("区政府办公室", "General Office of the district government"),
+        "省政府": ("省政府", "Provincial government"),
+        "省政府办公厅": ("省政府办公厅", "General Office of the provincial government"),
     },
     "list_status": {
         "retained": ("保留", "retained"),
         "repealed": ("废止", "repealed"),
+        "lapsed": ("宣布失效", "declared lapsed"),
+        "to_be_revised": ("拟修改", "to be revised"),
     },
     "geocode_precision": {
         "site": ("具体地点", "site"),
@@ -223,6 +255,8 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "published": ("公报刊载", "published in the gazette"),
         "effective": ("施行", "took effect"),
         "expires": ("有效期至", "expires"),
+        # declared once document_events has it (document_amendments.DERIVED_EVENTS)
+        "expiry_removed": ("删除有效期条款（推断）", "term removed (derived)"),
         "amended": ("修改", "amended"),
         "repealed": ("废止", "repealed"),
         "listed_retained": ("清理：列入保留目录", "cleanup: listed as retained"),
@@ -230,6 +264,30 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "marked_for_revision": ("标注需修改", "marked for revision"),
         "lapsed": ("宣布失效（停止执行）", "declared lapsed"),
         "revision_deadline": ("修订期限（逾期失效）", "revision deadline (lapses if not revised)"),
+    },
+    "action": {
+        "modify": ("修改", "modify"),
+        "delete": ("删除", "delete"),
+        "delete_text": ("删除文字", "delete words"),
+        "replace_text": ("替换文字", "replace words"),
+        "add": ("增加", "add"),
+        "renumber": ("调整序号", "renumber"),
+    },
+    "level": {
+        "city": ("市级", "city"),
+        "province": ("省级", "province"),
+        "national": ("国家级", "national"),
+        "county": ("县区级", "county"),
+        "unknown": ("未知", "unknown"),
+    },
+    "context": {
+        "text": ("正文", "text"),
+        "table": ("表格", "table"),
+        "amendment_text": ("修改内容", "amendment text"),
+    },
+    "validity_effect": {
+        "expiry_removed": ("取消有效期（推断）", "term removed (derived)"),
+        "expiry_changed": ("有效期变更（推断）", "term changed (derived)"),
     },
 }
 

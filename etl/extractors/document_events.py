@@ -400,27 +400,48 @@ def _joined(issue: Issue, prose: list[tuple[int, str]]) -> list[tuple[int, str]]
     first while it ends in no closing mark or its brackets are still open (at most three
     lines; never a line that starts with an ordinal)."""
     out: list[tuple[int, str]] = []
-    joins = 0
+    joins, last = 0, 0  # the line the sentence being joined ends on
     for line, sentence in prose:
-        if out and joins < 3 and line > out[-1][0] and _ORDINAL.match(sentence) is None and \
-                _wraps(issue, out[-1], sentence.lstrip().startswith("《")):
+        if out and joins < 3 and line > last and _ORDINAL.match(sentence) is None and \
+                _wraps(issue, (last, out[-1][1]), sentence.lstrip().startswith("《")):
             out[-1] = (out[-1][0], out[-1][1] + sentence)
-            joins += 1
+            joins, last = joins + 1, line
             continue
         out.append((line, sentence))
-        joins = 0
+        joins, last = 0, line
     return out
 
 
 def _wraps(issue: Issue, item: tuple[int, str], next_cites: bool) -> bool:
-    """Whether the next line carries on ``item``: its brackets are open, or its line ends
-    with no closing mark and the next line does not start a citation of its own."""
+    """Whether the next line carries on ``item`` (the sentence so far and the line it ends
+    on): its brackets are open, or that line ends with no closing mark and the next line
+    does not start a citation of its own."""
     line, text = item
     if text.count("《") > text.count("》") or \
             text.count("（") + text.count("(") > text.count("）") + text.count(")"):
         return True
     printed = strip_markup(issue.line(line)).rstrip()
     return not next_cites and bool(printed) and not printed.endswith(_COMPLETE)
+
+
+def _with_wraps(issue: Issue, doc: Document,
+                marked: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The sentences holding a keyword, each joined with the lines a narrow page wrapped it
+    onto (``…前完成修订，逾`` / ``期未修订的自动失效``; ``…延长至2022年12月31`` / ``日``);
+    only the lines next to a marked one are read."""
+    runs: list[list[int]] = []
+    for n in sorted({n for n, _ in marked}):
+        end = min(n + 2, doc.end_line)
+        if runs and n <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], end)
+        else:
+            runs.append([n, end])
+    out = []
+    for start, end in runs:
+        joined = _joined(issue, sentences(issue, replace(doc, start_line=start, end_line=end)))
+        out += [(n, text) for n, text in joined
+                if any(k in re.sub(r"\s+", "", text) for k in _KEYWORDS)]
+    return out
 
 
 def decisions(issue: Issue, doc: Document, valid: Validity) -> list[dict]:
@@ -437,7 +458,7 @@ def decisions(issue: Issue, doc: Document, valid: Validity) -> list[dict]:
                   if any(p[4] for p in _parts(sentence, alone[n] == 1))), None)
     out: list[dict] = []
     seen: set = set()
-    for line, sentence in marked:  # notices before any list (all of them, without one)
+    for line, sentence in _with_wraps(issue, doc, marked):  # notices before any list
         if first is None or line < first:
             out += [row for part, *_ in _parts(sentence, False)
                     for row in _notice(issue, doc, valid, line, part, seen, amending)]
@@ -547,6 +568,12 @@ def _value(value: object) -> object:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
+# cleanup list status → (event, the list's word): a 宣布失效 list lapses its documents; a
+# 拟修改 list retains them (needs_revision marks them for revision)
+_LISTED = {"repealed": ("listed_repealed", "废止"), "retained": ("listed_retained", "保留"),
+           "lapsed": ("lapsed", "宣布失效"), "to_be_revised": ("listed_retained", "拟修改")}
+
+
 def registry_events(registry: pd.DataFrame) -> list[dict]:
     """issued / listed_* / marked_for_revision from the cleanup lists' rows."""
     out = []
@@ -555,7 +582,7 @@ def registry_events(registry: pd.DataFrame) -> list[dict]:
         base = {"doc_number": row["doc_number"], "title": row["title"],
                 "source_issue": row["source_issue"], "source_line": int(row["source_line"])}
         missing = [] if row["doc_number"] else ["doc_number_missing"]
-        kind = "废止" if row["list_status"] == "repealed" else "保留"
+        event, kind = _LISTED[row["list_status"]]
         seq = int(row["seq"]) if row["seq"] is not None else "?"
         listed = f"{row['cleanup_doc'] or ''}{kind}的规范性文件目录 序号{seq}"
         if row["issued_on"]:
@@ -565,12 +592,14 @@ def registry_events(registry: pd.DataFrame) -> list[dict]:
             out.append({**base, "event": "issued", "date": row["issued_on"], "by_doc": None,
                         "evidence": row["issued_on_raw"], "quality_flags": missing + doubt})
         cleanup_date = [] if row["cleanup_on"] else ["event_date_missing"]
-        out.append({**base, "event": f"listed_{row['list_status']}", "date": row["cleanup_on"],
+        out.append({**base, "event": event, "date": row["cleanup_on"],
                     "by_doc": row["cleanup_doc"], "evidence": listed,
                     "quality_flags": missing + cleanup_date})
         if row["needs_revision"] is not None and bool(row["needs_revision"]):
+            why = (f"备注：{row['remark']}" if row["remark"]
+                   else f"清理意见：{row.get('cleanup_opinion')}")
             out.append({**base, "event": "marked_for_revision", "date": row["cleanup_on"],
-                        "by_doc": row["cleanup_doc"], "evidence": f"{listed} 备注：{row['remark']}",
+                        "by_doc": row["cleanup_doc"], "evidence": f"{listed} {why}",
                         "quality_flags": missing + cleanup_date})
     return out
 

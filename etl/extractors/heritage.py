@@ -292,9 +292,11 @@ def find_lists(issue: Issue, categories: Categories) -> list[HeritageList]:
     return lists
 
 
-def _give_back_headings(row: Row, categories: Categories) -> tuple[Row, list[tuple[int, str]]]:
+def _give_back_headings(row: Row, categories: Categories, category_last: bool = False
+                        ) -> tuple[Row, list[tuple[int, str]]]:
     """A layout joins a lone line between two rows onto the row above as a wrapped cell;
-    when such lines (the last ones joined) are category headings, give them back."""
+    when such lines (the last ones joined) are category headings, give them back — unless
+    the list prints its category in its last column and the line is that whole cell."""
     continuations = list(row.continuations)
     cells = list(row.cells)
     given: list[tuple[int, str]] = []
@@ -303,6 +305,8 @@ def _give_back_headings(row: Row, categories: Categories) -> tuple[Row, list[tup
         heading = clean_text(strip_markup(text))
         if not heading_of(heading, categories) or not cells[-1].rstrip().endswith(text.strip()):
             break
+        if category_last and len(cells) == len(row.cells) and cells[-1].strip() == text.strip():
+            break  # the row's own category cell
         cells[-1] = cells[-1].rstrip()[: -len(text.strip())].rstrip()
         given.insert(0, (line, heading))
         continuations.pop()
@@ -324,7 +328,8 @@ def _entries(hl: HeritageList, before: list[tuple[int, str]], parts: list[_Part]
                                 None))
         entries += [(n, None, clean_text(strip_markup(t))) for n, t in table.interruptions]
         for row in table.rows:
-            row, given = _give_back_headings(row, categories)
+            row, given = _give_back_headings(
+                row, categories, hl.columns.get("category") == len(row.cells) - 1)
             filled = [c for c in row.cells if c.strip()]
             if len(filled) == 1 and heading_of(clean_text(filled[0]), categories):
                 entries.append((row.line, None, clean_text(filled[0])))  # a heading as a row
@@ -817,6 +822,23 @@ def _category(s: _Site, hl: HeritageList, carried: dict[str, str], categories: C
     return chosen, raw
 
 
+_COUNTY_CELL = re.compile(r"^[^\s\d]{1,8}[县区市旗]$")
+
+
+def _holds(key: str, cell: str) -> bool:
+    """Whether ``cell`` is a value of the merged-cell column ``key`` (a county, a level;
+    a category is checked by its heading form)."""
+    text = matching_form(cell)
+    if key == "county":
+        return bool(_COUNTY_CELL.match(text))
+    if key == "level":
+        return level_of(text) is not None
+    return bool(text) and bool(_CATEGORY_WORD.search(text))
+
+
+_CATEGORY_WORD = re.compile(r"遗址|墓葬|建筑|石刻|石窟|史迹|其他")
+
+
 def _padded(row: Row, hl: HeritageList) -> Row:
     """A row short by exactly as many cells as the list has merged-cell columns (county,
     category, level printed once for a group): the layout dropped those empty cells, so
@@ -825,6 +847,9 @@ def _padded(row: Row, hl: HeritageList) -> Row:
     merged = sorted(hl.columns[k] for k in _CARRIED if k in hl.columns)
     if not merged or len(row.cells) + len(merged) != width:
         return row
+    if all(_holds(key, row.cells[k]) for key in _CARRIED if (k := hl.columns.get(key))
+           is not None and k < len(row.cells)):
+        return row  # the merged cells are there: the empty cells lost are trailing ones
     cells = list(row.cells)
     for k in merged:
         cells.insert(k, "")

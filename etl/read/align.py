@@ -88,8 +88,16 @@ class Alignment:
         return self.runner_up > NEG and self.score - self.runner_up < AMBIGUOUS
 
 
-def _cell_text(tokens: list[Token], a: int, b: int) -> str:
-    return " ".join(t.text for t in tokens[a:b])
+def _cell_text(tokens: list[Token], a: int, b: int, glue_lines: bool = False) -> str:
+    """Tokens a..b as one cell: joined by a space — or, for a structured cell (a 文号, a
+    date, an id) with ``glue_lines``, by nothing at a line break: the page width cut it
+    (宿政发〔2009〕 / 35号, 2012-1 / 1-19)."""
+    if not glue_lines:
+        return " ".join(t.text for t in tokens[a:b])
+    parts = [tokens[a].text]
+    for t in tokens[a + 1:b]:
+        parts.append(t.text if t.new_line else " " + t.text)
+    return "".join(parts)
 
 
 def align(tokens: list[Token], kinds: list[str], costs: Costs,
@@ -122,7 +130,7 @@ def align(tokens: list[Token], kinds: list[str], costs: Costs,
                 for e in range(i + 1, min(m, i + span) + 1):
                     key = (i, e, kind)
                     if key not in fits:
-                        f = fit(kind, _cell_text(tokens, i, e))
+                        f = fit(kind, _cell_text(tokens, i, e, kind not in FREE))
                         fits[key] = math.log(f) if f > 0 else NEG
                     value = fits[key]
                     if value == NEG:
@@ -134,7 +142,8 @@ def align(tokens: list[Token], kinds: list[str], costs: Costs,
     if not final:
         return None
     spans = _trace(best, n, m, 0)
-    cells = [_cell_text(tokens, a, b) if a < b else "" for a, b in spans]
+    cells = [_cell_text(tokens, a, b, kind not in FREE) if a < b else ""
+             for (a, b), kind in zip(spans, kinds, strict=True)]
     runner_up = final[1][0] if len(final) > 1 else NEG
     return Alignment(cells, spans, final[0][0], runner_up)
 

@@ -17,7 +17,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from etl.normalize import parse_cn_years, parse_doc_number, to_halfwidth
+from etl.normalize import parse_cn_years, parse_doc_number, to_halfwidth, to_simplified
 from etl.paths import REFERENCE_DIR
 
 KINDS = ("seq_or_id", "category", "name", "era", "address", "doc_number", "date", "issuer",
@@ -35,8 +35,11 @@ _SPACE = re.compile(r"\s+")
 
 
 def header_key(text: str) -> str:
-    """The form a header name is looked up in: no spaces, half-width, ``(%)`` as ``%``."""
+    """The form a header name is looked up in: no spaces, half-width, simplified characters,
+    ``(%)`` as ``%``."""
     key = _SPACE.sub("", to_halfwidth(text)).rstrip(":")
+    if not key.isascii():
+        key = to_simplified(key)  # 序號, 名稱, 發文時間: read as 序号, 名称, 发文时间
     return key.replace("(%)", "%")
 
 
@@ -143,7 +146,8 @@ _ERA_WORD = re.compile(r"^(?:[新旧]石器时代|青铜时代|史前|"
                        r"(?:时期|早期|中期|晚期|前期|后期|初期|末期|初|末|中叶|以前|以后)?$")
 _REIGN = re.compile(r"^[商周秦汉晋隋唐宋辽金元明清]?[^\d\s]{2}"  # 清 光绪
                     r"(?:[元一二三四五六七八九十]{1,4}|\d{1,2})年"  # 三十年
-                    r"(?:[(（]公元)?(?:\d{3,4}年?)?[)）]?$")
+                    r"(?:[(（]公元)?(?:\d{3,4}年?)?[)）]?$"
+                    r"|^[商周秦汉晋隋唐宋辽金元明清]?[^\d\s]{2}年间$")  # 清光绪年间
 _ERA_SPLIT = re.compile(r"[-－—–~～至到、]")
 _YEARISH = re.compile(r"^(?:公元前?)?\d{3,4}年?$"
                       r"|^(?:公元前?)?\d{1,4}(?:[-－—–~～至]\d{1,4})?年(?:代)?(?:[前后左右初末])?$"
@@ -154,11 +158,15 @@ _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 
 
 def _compact(text: str) -> str:
-    return _SPACE.sub("", to_halfwidth(text))
+    """A cell as its kind is judged: no spaces, half-width, simplified (戰國 is 战国)."""
+    t = _SPACE.sub("", to_halfwidth(text))
+    return t if t.isascii() else to_simplified(t)
 
 
 def fit_seq(text: str) -> float:
-    return 1.0 if _SEQ.match(_compact(text)) else 0.0
+    """An id or row number; a date printed with dots or dashes (2015.3.2) is none."""
+    t = _compact(text)
+    return 1.0 if _SEQ.match(t) and not _DATE.match(t) else 0.0
 
 
 def fit_number(text: str) -> float:

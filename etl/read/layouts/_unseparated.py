@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.normalize import clean_text
+from etl.normalize import clean_text, to_simplified
 from etl.read.align import CELL_LINES, INFERRED, Alignment, Costs, Token, align
 from etl.read.kinds import (
     FREE,
@@ -49,6 +49,7 @@ MAX_ROW_LINES = 12  # lines one row may span (a paragraph cell wrapped many time
 # column-by-column jumble plain pdftotext makes of a bordered table
 MIN_MEAN_SCORE = -1.5
 LOOKAHEAD = 6  # lines looked at past blanks and page furniture for what comes next
+MAX_SKIP = 3  # numbers a list's ids may skip between two rows (a misprint, a row dropped)
 
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*|\*\*)|\*\*$")
 _ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]"
@@ -78,7 +79,8 @@ def cell_text(raw: str) -> str:
 def may_be_header(raw: str) -> bool:
     """Cheap: the line begins with a character a header name begins with."""
     text = raw.lstrip(" #*>\u3000")
-    return bool(text) and text[0] in header_first_chars()
+    return bool(text) and (text[0] in header_first_chars()
+                           or to_simplified(text[0]) in header_first_chars())
 
 
 def header_names(text: str, min_names: int = 1, unknown_ok: bool = False) -> list[str] | None:
@@ -204,7 +206,9 @@ class _Reader:
             if self.mode.cell_per_line:
                 return (cur is None or follows(prev_id, toks[0]) or len(cur) >= self.n - 1
                         or all(fit(k, text) == 0 for k in self.kinds[1:]))
-            return len(toks) >= 2 or follows(prev_id, toks[0])
+            if len(toks) < 2 and not follows(prev_id, toks[0]):
+                return False
+            return cur is None or self._next_id(prev_id, toks[0])
         if fit(self.kinds[0], text if self.mode.cell_per_line else toks[0]) < 0.5 or \
                 fit_number(toks[0]) or fit_percent(toks[0]) or self.closing(text):
             return False
@@ -219,7 +223,7 @@ class _Reader:
 
     def heading(self, text: str) -> str | None:
         """A category heading between rows (``一、古遗址（共计6处）``, ``(一)革命遗址``)."""
-        core = clean_text(text).replace(" ", "")
+        core = to_simplified(clean_text(text).replace(" ", ""))
         if not core or len(core) > 30 or core.endswith(_SENTENCE_END):
             return None
         counted = _COUNT.search(core) is not None
@@ -244,7 +248,8 @@ class _Reader:
         takes only a short line (prose after a list is no cell)."""
         if self.closing(text) or len(cur) >= MAX_ROW_LINES:
             return False
-        if not self.mode.cell_per_line and self.is_id(toks[0]) and len(toks) >= 2:
+        if not self.mode.cell_per_line and self.is_id(toks[0]) and len(toks) >= 2 \
+                and self._next_id(prev_id, toks[0]):
             return False
         loose = (self.mode.cell_per_line and len(cur) < self.n) or self._next_row_near(
             i + 1, prev_id)
@@ -359,6 +364,8 @@ class _Reader:
                 i += 1
                 continue
             heading = self.heading(text)
+            if heading and self._category_cell(cur, text):
+                heading = None
             if heading and self._row_follows(i + 1, prev_id):
                 if cur is not None:
                     groups.append(cur)
@@ -392,6 +399,30 @@ class _Reader:
                      sorted(s for s in skipped if s[0] <= end),
                      [h for h in interruptions if h[0] <= end], self.mode.layout)
 
+    def _next_id(self, previous: str | None, token: str) -> bool:
+        """``token`` can be the id of the row after ``previous``: the next one (5-3 after
+        5-2, 1 under a new prefix), or one of the same shape a few numbers on (a list that
+        skips a number). A line a page width cut in a date or a number (06-08-21 市政府,
+        1-19 市政府) begins with no such id."""
+        if previous is None:
+            return True
+        if _zero_padded(token) and len(_last_number(token)) != len(_last_number(previous)):
+            return False  # 03 after 2: the rest of a date (2009-04- / 03), no id
+        if follows(previous, token):
+            return True
+        before, now = id_parts(previous), id_parts(token)
+        return (before is not None and now is not None and before[0] == now[0]
+                and 0 < now[1] - before[1] <= MAX_SKIP)
+
+    def _category_cell(self, cur: list[tuple[int, str]] | None, text: str) -> bool:
+        """A bare category name (古遗址, no ordinal, no count) right after a row that still
+        lacks cells is that row's category cell when the list has a category column (one
+        printed last, 编号 名称 时代 地址 类别), not a heading over the rows after it."""
+        if cur is None or not self.has_category or self.units(cur) >= self.n:
+            return False
+        core = to_simplified(clean_text(text).replace(" ", ""))
+        return core in categories()
+
     def _row_follows(self, i: int, prev_id: str | None) -> bool:
         j = self.next_content(i)
         if j is None:
@@ -412,6 +443,8 @@ class _Reader:
             return False
         before = i > 0 and not self.lines[i - 1].strip()
         after = i + 1 < len(self.lines) and not self.lines[i + 1].strip()
+        if not before and self._wrapped(cur[-1][1]):
+            return False  # right under a line the page width cut: its end (2013.10. / 8)
         return before or after
 
 
@@ -420,6 +453,19 @@ _DASHED = re.compile(r"^[-—–－]\s{0,3}\d{1,4}\s{0,3}[-—–－]$|^第\s{0,
 
 def _dashed_page_number(text: str) -> bool:
     return len(text) <= 24 and _DASHED.match(text) is not None
+
+
+_LAST_NUMBER = re.compile(r"\d{1,4}$")
+
+
+def _last_number(token: str) -> str:
+    match = _LAST_NUMBER.search(token.strip())
+    return match.group(0) if match else ""
+
+
+def _zero_padded(token: str) -> bool:
+    number = _last_number(token)
+    return len(number) > 1 and number.startswith("0")
 
 
 def _unbalanced(text: str) -> bool:

@@ -243,6 +243,19 @@ def _columns(header: list[str], words) -> list[Column]:
     return cols
 
 
+_NUMBER_TOKEN = re.compile(r"\s[-+]?\d[\d,]*(?:\.\d+)?%?(?=\s|$)")
+
+
+def _runs_cells_together(label: str) -> bool:
+    """A row label holding a number of its own after a space (``亿元 212.4 8.8``): the
+    layout ran the row's cells into its first one. An indicator's name never does (``PM2.5``,
+    ``5G基站`` keep their digits inside a word; an ordinal ``1 工业`` comes first)."""
+    text = to_halfwidth(label).strip()
+    found = _NUMBER_TOKEN.findall(text)
+    return len(found) > 1 or (len(found) == 1 and ("." in found[0] or text.endswith(
+        found[0].strip())))
+
+
 def _number_columns(cols: list[Column]) -> bool:
     return any(c.role in ("value", "growth", "change_pp") for c in cols)
 
@@ -458,13 +471,33 @@ def _is_heading_text(text: str, loose: bool = False) -> bool:
         or text.endswith((":", "：")) or label.marked
 
 
+def _after_number(row: Row, text: str) -> bool:
+    """Was ``text`` (a line the layout joined to the row's last cell as a wrap) joined to a
+    number, a placeholder or 持平? Such a cell never wraps into words: the line is a
+    sub-heading of its own (``工业`` between two rows), not the end of the cell."""
+    cell = row.cells[-1] if row.cells else ""
+    if not cell.endswith(text):
+        return False
+    before = cell[: -len(text)].strip()
+    for _, other in row.continuations:  # the cell as printed, before any line was joined
+        if other != text and before.endswith(other):
+            before = before[: -len(other)].strip()
+    if not before:
+        return False
+    cleaned = before.rstrip("%％")
+    return parse_number(cleaned).value is not None or _placeholder(before) is not None \
+        or _key(before) == "持平"
+
+
 def _events(rows: list[Row], interruptions: list[tuple[int, str]]) -> list[Row | Heading]:
     """The rows, with the headings the layout put elsewhere: a short line between two parts
     of the table (``interruptions``), or a heading line joined into the previous row as if
     it were a wrapped cell."""
     events: list[Row | Heading] = []
     for row in rows:
-        headings = [(n, t) for n, t in row.continuations if _is_heading_text(t)]
+        headings = [(n, t) for n, t in row.continuations
+                    if _is_heading_text(t) or (_after_number(row, t)
+                                               and _is_heading_text(t, loose=True))]
         if headings:
             cells = list(row.cells)
             for _, text in reversed(headings):
@@ -695,6 +728,7 @@ class Anchor:
     name: str
     unit: str | None
     has_values: bool
+    numbered: bool = False  # itself a 1、 row: the next 2、 row is its sibling, not its part
 
 
 class TableReader:
@@ -723,9 +757,9 @@ class TableReader:
             # 其中： / 在总额中： / 按经济类型分组 / 分行业: the rows below are parts of the total
             self.group = True
             return
-        elif label.sub_section or self.numbered_sections:
+        elif self.numbered_sections:
             self.section_unit = label.unit or self.section_unit  # (一) inside 一、
-        else:  # an unnumbered heading opens the next section
+        else:  # an unnumbered heading (or a (一) one, with no 一、 above) opens the next section
             self.section = self.section + 1
             self.section_zh, self.section_unit = label.name, label.unit
         self.anchor, self.group = None, False
@@ -762,6 +796,10 @@ class TableReader:
             raw_label = cells[label_col] if label_col < len(cells) else ""
             if not raw_label.strip() or clean_text(raw_label).startswith(("注", "说明")):
                 continue
+            if _runs_cells_together(raw_label):
+                self.out.notes.append(f"line {event.line}: row label {raw_label!r} holds "
+                                      "numbers (cells run together by the layout); skipped")
+                continue
             label = _label(raw_label)
             read = [(c, _read_cell(cells[c.index] if c.index < len(cells) else "", c.role))
                     for c in number_cols]
@@ -781,7 +819,7 @@ class TableReader:
             has_values = any(not cell.blank for _, cell in read)
             if part_of is None and not label.marked:
                 self.anchor = Anchor(entry["indicator_id"], entry["indicator_zh"], unit,
-                                     has_values)
+                                     has_values, label.numbered)
             for kind in kinds:
                 if kind == "month" and january:
                     continue  # January alone is the cumulative period: read once
@@ -806,7 +844,8 @@ class TableReader:
         elif self.group and label.unit is None and label.section is None and self.anchor and (
                 not printed or ditto or printed == self.anchor.unit):
             parent = self.anchor  # an unmarked row after a # row: the run of parts goes on
-        elif label.numbered and self.anchor is not None and self.anchor.has_values:
+        elif label.numbered and self.anchor is not None and self.anchor.has_values \
+                and not self.anchor.numbered:
             parent = self.anchor
         if parent is not None:
             entry, under_parent = _lookup(self.catalogue, name, parent.name)

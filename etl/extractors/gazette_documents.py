@@ -34,9 +34,15 @@ SECTIONS = ("市政府令", "市政府文件", "市政府办公室文件", "统�
 _DATE = DATE_TEXT  # 2023年1月1日, 二〇二三年一月一日
 _EFFECTIVE = re.compile(
     rf"自\s*(?:(?P<date>{_DATE})|(?P<publication>发布|印发|公布))\s*(?:之日)?\s*起\s*"
+    r"(?:(?P<days>[一二三四五六七八九十百\d]{1,4})\s*日\s*(?:以)?后\s*)?"  # 自公布之日起30日后施行
     r"(?:施行|实施|执行|生效)")
-_EXPIRES_ON = re.compile(rf"有效期\s*(?:至|到)\s*(?P<date>{_DATE})")
-_EXPIRES_YEARS = re.compile(r"有效期\s*(?:为)?\s*(?P<years>[一二三四五六七八九十两\d]{1,3})\s*年")
+_EXPIRES_ON = re.compile(
+    rf"有效期\s*限?\s*(?:为)?\s*(?:(?:自|从)\s*(?P<start>{_DATE})\s*(?:起)?\s*)?(?:至|到)\s*"
+    rf"(?P<date>{_DATE})|"  # 有效期至… / 有效期自2022年5月1日起至2025年4月30日止
+    # …起施行，至2025年4月30日止
+    rf"起\s*(?:施行|实施|执行|试行)\s*[，,]\s*(?:至|到)\s*(?P<until>{_DATE})\s*止")
+_EXPIRES_YEARS = re.compile(
+    r"(?:有效期\s*限?|试行期)\s*(?:为)?\s*(?P<years>[一二三四五六七八九十两\d]{1,3})\s*年")
 # any government's executive meeting: 市十五届政府第14次常务会议, 省人民政府第143次常务会议,
 # 县政府第5次常务会议, 国务院第100次常务会议
 _MEETING = re.compile(
@@ -51,7 +57,8 @@ _PERIOD_LINE = re.compile(r"^[(（].{0,30}\d{4}年.{0,30}[)）]$")
 _SENTENCE_END = re.compile(r"[。；;]")
 # an amending text quotes the text it changes: its dates are not this document's
 _QUOTES_OTHER_TEXT = re.compile(r"修改为|表述为|删除|替换为")
-_VALIDITY_WORDS = ("起施行", "起实施", "起执行", "起生效", "有效期")
+_VALIDITY_WORDS = ("起施行", "起实施", "起执行", "起生效", "后施行", "后实施", "后执行", "后生效",
+                   "有效期", "试行期")
 
 
 @dataclass
@@ -119,6 +126,9 @@ def validity(issue: Issue, doc: Document) -> Validity:
             if about is False:
                 continue
             when = parse_cn_date(match.group("date")) if match.group("date") else doc.signed_on
+            days = cn_numeral(match.group("days")) if match.group("days") else None
+            if when is not None and days:  # 自公布之日起30日后施行: that many days after
+                when += timedelta(days=days)
             statements.append((about is None, n, when, match.group("date") is None, sentence))
         if out.expires_line is not None:
             continue
@@ -126,8 +136,12 @@ def validity(issue: Issue, doc: Document) -> Validity:
         if expiry and _about_this_document(_subject(sentence, expiry.start())) is False:
             expiry = None  # 《A》（No）有效期至…: another document's term (document_events)
         if expiry:
-            out.expires_on, out.expires_line = parse_cn_date(expiry.group("date")), n
+            out.expires_on = parse_cn_date(expiry.group("date") or expiry.group("until"))
+            out.expires_line = n
             clauses.append(sentence)
+            if expiry.group("start"):  # 有效期自…起至…止: the term's first day is its start
+                statements.append((False, n, parse_cn_date(expiry.group("start")), False,
+                                   sentence))
         elif span := _EXPIRES_YEARS.search(sentence):
             years, out.expires_line = cn_numeral(span.group("years")), n
             clauses.append(sentence)

@@ -6,11 +6,16 @@ import re
 from datetime import date
 from pathlib import Path
 
-from etl.normalize import parse_cn_date
-from etl.read.documents import is_document_head
+from etl.normalize import DATE_TEXT, parse_cn_date
+from etl.read.documents import ends_with_number, is_document_head
 from etl.read.lines import DATE_LINE, compact
 
 _ISSUE_NO = re.compile(r"^第\s*(\d{1,3})\s*期$")
+# the publisher's imprint with the date: 云台市人民政府办公室编印 2023年4月10日, 2023年4月10日出版
+_IMPRINT_DATE = re.compile(rf"(?:编印|主办|编辑|出版)[:：]?({DATE_TEXT})$|"
+                           rf"^({DATE_TEXT})(?:出版|编印|印发)$")
+# 2023年第4期, 2023年第4期（总第120期）, 2023第4期 总第120期: the year and number on one line
+_YEAR_ISSUE = re.compile(r"^((?:19|20)\d{2})年?第(\d{1,3})期(?:[(（]?总第\d{1,5}期[)）]?)?$")
 
 
 def read_cover(lines: list[str]) -> tuple[int | None, int | None, date | None]:
@@ -20,12 +25,17 @@ def read_cover(lines: list[str]) -> tuple[int | None, int | None, date | None]:
     published = None
     for line in lines[:80]:
         squeezed = compact(line)
-        if is_document_head(squeezed):
+        if is_document_head(squeezed) or ends_with_number(squeezed):
             break  # a file without a cover: the dates below are documents', not the issue's
         if number is None and _ISSUE_NO.match(squeezed):
             number = int(_ISSUE_NO.match(squeezed).group(1))
+        if number is None and (both := _YEAR_ISSUE.match(squeezed)):
+            year, number = year or int(both.group(1)), int(both.group(2))
         if published is None and DATE_LINE.match(squeezed):
             published = parse_cn_date(squeezed)
+        if published is None and len(squeezed) <= 40 and (imprint := _IMPRINT_DATE.search(
+                squeezed)):
+            published = parse_cn_date(imprint.group(1) or imprint.group(2))
         if year is None and re.fullmatch(r"(19|20)\d{2}", squeezed):
             year = int(squeezed)
     if published and year is None:

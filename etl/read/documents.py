@@ -42,7 +42,7 @@ _NUMBER_LINE = re.compile(
 _ORDER_LINE = re.compile(rf"^\(?(?P<issuer>[{_HAN}]{{2,24}})令第\d{{1,4}}号\)?$")
 _ORDER_HEAD = re.compile(
     rf"^(?P<issuer>[{_HAN}]{{0,20}}(?:政府|国务院|部|委员会|总局|署))令$")
-_ORDER_NUMBER = re.compile(r"^第(\d{1,4})号$")
+_ORDER_NUMBER = re.compile(r"^\(?第(\d{1,4})号\)?$")  # 第 9 号, (第9号)
 # a title line that ends with its number: …的通知（苏政发〔2019〕12号）
 _KINDS = ("通知|意见|办法|决定|规定|批复|复函|函|方案|细则|公告|通告|通报|报告|规划|条例|命令|"
           "决议|纪要|规则|规程|指引|计划|要点|目录|清单|制度|章程|预案|措施|安排|标准|导则|指南")
@@ -85,6 +85,14 @@ def is_document_head(squeezed: str) -> bool:
     simple = _matching(squeezed)
     return bool(_NUMBER_LINE.match(simple) or _ORDER_LINE.match(simple)
                 or _ORDER_HEAD.match(simple))
+
+
+def ends_with_number(squeezed: str) -> bool:
+    """Is a compact line a title that ends with its number (…的通知（苏政发〔2019〕12号）)?"""
+    if not squeezed or len(squeezed) > 200 or squeezed[-1] not in ")）":
+        return False
+    simple = _matching(squeezed)
+    return _LIST_ITEM.match(simple) is None and _TITLE_WITH_NUMBER.match(simple) is not None
 
 
 def issuer_from_title(title: str, city: CityProfile | None = None) -> str | None:
@@ -136,6 +144,25 @@ def _is_title_line(line: str) -> bool:
                 or simple in ("目录", "目次"))
 
 
+# the words that open a title's subject: a block without one has not found its first line
+_OPENER = re.compile("关于|印发|转发|批转")
+_TITLE_END = re.compile(rf"(?:{_KINDS})(?:\((?:试行|暂行|修订)\))?$")
+
+
+def _opening_above(lines: list[str], blank: int, parts: list[str]) -> bool:
+    """Does the line above a blank line open the title the block below goes on with? A title
+    printed a paragraph a line (a web page, a PDF's text) is parted by blank lines: the block
+    (``政府投资项目管理办法的通知``) names no 关于 / 印发 yet, and the line above names one and
+    does not end as a title does (``…人民政府办公室关于印发云山县``)."""
+    if _OPENER.search(_matching("".join(parts))):
+        return False
+    above = previous_text_line(lines, blank + 1, 2)
+    if above is None or not _is_title_line(lines[above]):
+        return False
+    text = _matching(compact(strip_markup(lines[above])))
+    return bool(_OPENER.search(text)) and not _TITLE_END.search(text)
+
+
 def title_block(lines: list[str], index: int, tail: str = "") -> tuple[int, str] | None:
     """(first line index, title as printed) of the title printed above line ``index``
     (0-based): the lines above, however many the title wraps over, joined with a space.
@@ -161,7 +188,8 @@ def title_block(lines: list[str], index: int, tail: str = "") -> tuple[int, str]
                 parts.insert(0, strip_markup(lines[above]))  # 南京市人民政府 / (blank) / 关于…
                 first, j, blanks = above, above - 1, 0
                 continue
-            if blanks > 1 or not parts or _TITLE_START.search(_matching("".join(parts))):
+            if blanks > 1 or not parts or (_TITLE_START.search(_matching("".join(parts)))
+                                           and not _opening_above(lines, j, parts)):
                 break
             j -= 1
             continue
@@ -249,11 +277,66 @@ def find_documents(lines: list[str], city: CityProfile | None = None) -> list[Do
                 issuer_from_title(title_raw, city)
             docs.append(Document(clean_text(title_raw), title_raw, t + 1, number, i + 1,
                                  issuer, None, None, t + 1))
+    docs = _with_field_documents(lines, docs, city)
     for k, doc in enumerate(docs):
         doc.end_line = (docs[k + 1].start_line - 1) if k + 1 < len(docs) else len(lines)
         _find_signature(lines, doc, city)
     _end_at_non_document_sections(lines, docs, last)
     return docs
+
+
+# a government website prints a document's disclosure fields above its text (索引号 /
+# 发布机构 / 成文日期 / 文号), as lines ``文号：…`` or as a table; the text below may print the
+# number again, or only its title
+_FIELD_LABELS = ("文号", "发文字号", "发文文号", "文件编号")
+_FIELD = re.compile(rf"^[{_HAN}]{{2,6}}[:：]")
+_FIELD_REACH = 12  # lines between the fields and the title or a number line of its own
+
+
+def _field_number(line: str, city: CityProfile) -> DocNumber | None:
+    """The number a ``文号：…`` field (a line, or a cell of a tab row) gives."""
+    cells = line.split("\t") if "\t" in line else re.split("[:：]", line, maxsplit=1)
+    cells = [_matching(compact(c)) for c in cells]
+    for k, cell in enumerate(cells):
+        label = cell.rstrip(":：")
+        if label in _FIELD_LABELS and k + 1 < len(cells) and len(cells[k + 1]) <= 40:
+            number = parse_doc_number(cells[k + 1], city)
+            if number is not None and _NUMBER_LINE.match(cells[k + 1]) and not number.is_order:
+                return number
+    return None
+
+
+def _with_field_documents(lines: list[str], docs: list[Document],
+                          city: CityProfile) -> list[Document]:
+    """``docs`` and the documents only a ``文号：`` field names (a website's page): the title
+    is the block of title lines below the fields. A number the text prints again below is
+    its own document already."""
+    found = []
+    for i, line in enumerate(lines):
+        if "号" not in line or ("文号" not in line and "字号" not in line
+                                and "编号" not in line):
+            continue
+        number = _field_number(line, city)
+        if number is None or any(d.doc_number.text == number.text
+                                 and 0 <= d.number_line - (i + 1) <= _FIELD_REACH
+                                 for d in docs if d.doc_number is not None):
+            continue
+        j = i + 1
+        while j < min(len(lines), i + _FIELD_REACH) and (
+                not lines[j].strip() or _FIELD.match(_matching(compact(lines[j])))
+                or "\t" in lines[j]):
+            j += 1
+        end = j
+        while end < len(lines) and end - j < _MAX_TITLE_LINES and _is_title_line(lines[end]):
+            end += 1
+        if end == j:
+            continue
+        title_raw = " ".join(strip_markup(x) for x in lines[j:end])
+        found.append(Document(clean_text(title_raw), title_raw, j + 1, number, i + 1,
+                              issuer_from_title(title_raw, city), None, None, i + 1))
+    if not found:
+        return docs
+    return sorted(docs + found, key=lambda d: d.start_line)
 
 
 def _find_signature(lines: list[str], doc: Document, city: CityProfile) -> None:

@@ -16,6 +16,9 @@ from etl.status import DocumentStatus, status_on, status_table
 REGISTRY = "normative_documents"
 GAZETTE = "gazette_documents"
 EVENTS = "document_events"
+CITATIONS = "document_citations"
+AMENDMENTS = "document_amendments"
+TASKS = "task_assignments"
 LISTING_EVENTS = ("listed_retained", "listed_repealed")
 
 
@@ -105,6 +108,44 @@ def events_for(number: str) -> pd.DataFrame | None:
     if ev is None:
         return None
     return ev[ev["doc_number"] == number].reset_index(drop=True)
+
+
+def known() -> set[str]:
+    """Every number the documents page can open (a document some dataset holds)."""
+    return _known_numbers()
+
+
+def _rows(name: str, column: str, number: str) -> pd.DataFrame | None:
+    """Rows of dataset ``name`` whose ``column`` is ``number`` (None when not published)."""
+    frame = data.load(name)
+    if frame is None or column not in frame.columns:
+        return None
+    return frame[frame[column] == number].reset_index(drop=True)
+
+
+def cites(number: str) -> pd.DataFrame | None:
+    """The numbers ``number``'s text cites, in printed order."""
+    return _rows(CITATIONS, "citing_doc", number)
+
+
+def cited_by(number: str) -> pd.DataFrame | None:
+    """The published documents whose text cites ``number``."""
+    return _rows(CITATIONS, "cited_number", number)
+
+
+def amendments_of(number: str) -> pd.DataFrame | None:
+    """The article-level edits made to ``number``."""
+    return _rows(AMENDMENTS, "target_doc", number)
+
+
+def amendments_by(number: str) -> pd.DataFrame | None:
+    """The article-level edits ``number`` (an amending decision) makes."""
+    return _rows(AMENDMENTS, "amending_doc", number)
+
+
+def tasks_of(number: str) -> pd.DataFrame | None:
+    """The tasks ``number`` assigns to agencies (task_assignments, where published)."""
+    return _rows(TASKS, "doc_number", number)
 
 
 # --- status on a date (etl.status decides; this module only words it) -------------------

@@ -174,7 +174,12 @@ def test_every_ui_string_has_both_languages():
 def test_every_coded_value_the_dictionary_declares_has_a_label():
     for dataset, column, kind in [("normative_documents", "list_status", "list_status"),
                                   ("document_events", "event", "event"),
-                                  ("economic_indicators", "measure", "measure")]:
+                                  ("economic_indicators", "measure", "measure"),
+                                  ("document_citations", "level", "level"),
+                                  ("document_citations", "context", "context"),
+                                  ("document_amendments", "action", "action"),
+                                  ("document_amendments", "validity_effect",
+                                   "validity_effect")]:
         enum = dictionary.dataset(dataset).column(column).enum
         assert set(enum) <= set(VALUES[kind]), (dataset, column)
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from dashboard.pages import dictionary, documents, economy, heritage, overview, quality
+from dashboard.pages import (
+    chronicle,
+    dictionary,
+    documents,
+    economy,
+    heritage,
+    overview,
+    quality,
+)
 
 Page = ModuleType
 
@@ -19,6 +27,7 @@ PAGES: dict[str, Page] = {
     "/economy": economy,
     "/heritage": heritage,
     "/documents": documents,
+    "/chronicle": chronicle,
     "/quality": quality,
     "/dictionary": dictionary,
 }

@@ -23,7 +23,7 @@ from dashboard.components import (
     style,
     table_records,
 )
-from dashboard.i18n import col, colon, common_col, flag_text, t, value_label
+from dashboard.i18n import col, colon, common_col, flag_text, paren, t, value_label
 
 NAME = "documents"
 NAV_KEY = "nav_documents"
@@ -32,6 +32,11 @@ TABLE_COLUMNS = ("title", "doc_number", "implementing_agency", "list_status", "s
 EVENT_COLUMNS = ("date", "event", "by_doc", "source")
 GAZETTE_COLUMNS = ("source_issue", "order", "section", "title", "doc_number", "signed_on",
                    "effective_from", "expires_on")
+AMENDMENT_COLUMNS = ("amending_doc", "provision_raw", "action", "new_text", "old_text",
+                     "validity_effect", "source")
+TASK_COLUMNS = ("task_seq", "task", "lead_units", "supporting_units", "responsible_units",
+                "deadline_raw", "source")
+MAX_CITES = 40  # a cleanup notice cites every document it lists: the rest is in the dataset
 MAX_SEARCH = 60
 TOP_AGENCIES = 15
 
@@ -260,6 +265,120 @@ def panel(docs: pd.DataFrame, doc: str | None, on: date, lang: str) -> list:
                                {"event": {"value": str(e), "type": "text"}}
                                if pd.notna(e) else {} for e in ev["evidence"]]),
             ]
+        parts += links(number, on, lang)
+    return parts
+
+
+# --- citations, amendments and tasks of one document ---------------------------------------
+
+
+def _source(row: dict) -> str:
+    return f"{row['source_issue']}:{row['source_line']}"
+
+
+def doc_href(number: str, on: date, lang: str) -> str:
+    return "/" + NAME + urlstate.build({
+        "on": on.isoformat() if on != date.today() else None, "doc": number}, lang)
+
+
+def _doc_link(number: object, known: set[str], on: date, lang: str, link_id: str):
+    """A number as a link to its lifecycle when the page knows it, else as text."""
+    if isinstance(number, str) and number in known:
+        return dcc.Link(number, href=doc_href(number, on, lang), className="doc-link",
+                        id=link_id)
+    return html.Span(str(number), className="doc-number")
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (not isinstance(value, str) and pd.isna(value)) \
+        and value != ""
+
+
+def citation_items(rows: pd.DataFrame, column: str, on: date, lang: str,
+                   prefix: str) -> list:
+    """One list item per citation: the other document (linked when known), its title as
+    printed, level, where cited and the source line — all gazette text as text."""
+    known = docstatus.known()
+    items = []
+    for k, row in enumerate(rows.head(MAX_CITES).to_dict("records")):
+        title = row["cited_title"] if column == "cited_number" else row["citing_title"]
+        bits = [_doc_link(row[column], known, on, lang, f"{prefix}-link-{k}")]
+        if _present(title):
+            bits.append(html.Span(f"《{title}》", className="doc-title"))
+        details = [value_label("context", row["context"], lang)]
+        if column == "cited_number":
+            details.insert(0, value_label("level", row["level"], lang))
+        source = t("source", lang) if lang == "zh" else t("source", lang).lower()
+        bits.append(html.Span(paren(("，" if lang == "zh" else ", ").join(
+            details + [f"{source} {_source(row)}"]), lang), className="note"))
+        items.append(html.Li(bits))
+    if len(rows) > MAX_CITES:
+        items.append(html.Li(t("more_rows", lang).format(
+            n=len(rows) - MAX_CITES, name=docstatus.CITATIONS), className="note"))
+    return items
+
+
+def amendments_frame(rows: pd.DataFrame,
+                     lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    provision = []
+    for row in rows.to_dict("records"):
+        text = row["provision_raw"] if _present(row["provision_raw"]) else (
+            t("provision_article", lang).format(n=row["article"])
+            if _present(row["article"]) else "")
+        if _present(row["new_provision_raw"]):
+            text = f"{text} → {row['new_provision_raw']}".strip(" →") if text else \
+                row["new_provision_raw"]
+        provision.append(text)
+    out = pd.DataFrame({
+        "amending_doc": rows["amending_doc"], "provision_raw": provision,
+        "action": [value_label("action", a, lang) for a in rows["action"]],
+        "new_text": rows["new_text"], "old_text": rows["old_text"],
+        "validity_effect": [value_label("validity_effect", v, lang) if _present(v) else ""
+                            for v in rows["validity_effect"]],
+        "source": [_source(r) for r in rows.to_dict("records")],
+    })
+    heads = [(c, t("source_line", lang) if c == "source" else
+              col(docstatus.AMENDMENTS, c, lang)) for c in AMENDMENT_COLUMNS]
+    return out, heads
+
+
+def tasks_frame(rows: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    cols = [c for c in TASK_COLUMNS if c == "source" or c in rows.columns]
+    out = rows[[c for c in cols if c != "source"]].copy()
+    out["source"] = [_source(r) for r in rows.to_dict("records")]
+    heads = [(c, t("source_line", lang) if c == "source" else col(docstatus.TASKS, c, lang))
+             for c in cols]
+    return out, heads
+
+
+def links(number: str, on: date, lang: str) -> list:
+    """Cites, cited by, article-level amendments (made to it, or by it) and its tasks."""
+    parts: list = []
+    cites, cited_by = docstatus.cites(number), docstatus.cited_by(number)
+    if cites is not None and len(cites):
+        parts += [html.H4(f"{t('doc_cites', lang)}{paren(len(cites), lang)}"),
+                  html.Ul(citation_items(cites, "cited_number", on, lang, "cites"),
+                          id="documents-cites", className="citations")]
+    if cited_by is not None and len(cited_by):
+        parts += [html.H4(f"{t('doc_cited_by', lang)}{paren(len(cited_by), lang)}"),
+                  html.Ul(citation_items(cited_by, "citing_doc", on, lang, "cited-by"),
+                          id="documents-cited-by", className="citations")]
+    for key, rows, table_id in (
+            ("doc_amendments", docstatus.amendments_of(number), "documents-amendments"),
+            ("doc_amendments_made", docstatus.amendments_by(number),
+             "documents-amendments-made")):
+        if rows is not None and len(rows):
+            parts += [html.H4(f"{t(key, lang)}{paren(len(rows), lang)}"),
+                      data_table(table_id, *amendments_frame(rows, lang), page_size=15,
+                                 sort=False, wide=("new_text",),
+                                 nowrap=("amending_doc", "source"), tooltips=[
+                                     {"action": {"value": str(e), "type": "text"}}
+                                     for e in rows["evidence"]])]
+    tasks = docstatus.tasks_of(number)
+    if tasks is not None and len(tasks):
+        parts += [html.H4(f"{t('doc_tasks', lang)}{paren(len(tasks), lang)}"),
+                  data_table("documents-tasks", *tasks_frame(tasks, lang), page_size=10,
+                             sort=False, wide=("task",), nowrap=("source",))]
     return parts
 
 

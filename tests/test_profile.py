@@ -95,7 +95,8 @@ def test_a_second_city_is_read_by_adding_its_profile(tmp_path):
 
 
 def test_the_same_issue_under_another_citys_profile_says_what_it_does_not_know(tmp_path):
-    """Read with Lianyungang's profile, 宿迁's issuers are not the city's own: flagged."""
+    """Read with Lianyungang's profile, 宿迁's issuers are not the city's own: classed by
+    their level only, and flagged so."""
     issue = tmp_path / "suqian-2020-05.md"
     issue.write_text(ISSUE, encoding="utf-8")
     out = tmp_path / "out"
@@ -103,4 +104,5 @@ def test_the_same_issue_under_another_citys_profile_says_what_it_does_not_know(t
     assert result.returncode == 0, result.stderr
     with (out / "normative_documents.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    assert "issuer_unrecognised" in rows[0]["quality_flags"]
+    assert rows[0]["issuer_raw"] == "宿迁市人民政府"
+    assert "issuer_by_level" in rows[0]["quality_flags"].split(";")

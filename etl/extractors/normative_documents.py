@@ -240,6 +240,8 @@ def read_row(cells: list[str], cols: dict[str, int], fixes: dict[str, str],
     issuer = issuer_of(issuer_raw, names) if issuer_raw else None
     if issuer_raw and issuer is None:
         flags.append("issuer_unrecognised")
+    elif issuer and to_simplified(re.sub(r"\s+", "", issuer_raw)) not in names:
+        flags.append("issuer_by_level")  # a government the city profile does not name
     series = city.prefix(number.doc_type) if number else None
     if series and issuer and series.issuer != issuer:
         flags.append("issuer_differs_from_prefix")

@@ -31,6 +31,16 @@ def trimmed(cells: list[str]) -> list[str]:
     return cells
 
 
+def width_flags(cells: list[str], width: int) -> tuple[str, ...]:
+    """Drop empty cells past the header's width (in place), then say whether the row still
+    has more cells than the header (``extra_cells``) or fewer (``short_row``)."""
+    while len(cells) > width and cells[-1] == "":
+        cells.pop()
+    if len(cells) > width:
+        return ("extra_cells",)
+    return ("short_row",) if len(cells) < width else ()
+
+
 def looks_like_header(cells: list[str]) -> bool:
     """A header row has no digits in its first cell (序号, 编号, 指标…)."""
     return bool(cells) and not any(ch.isdigit() for ch in cells[0]) and cells[0] != ""

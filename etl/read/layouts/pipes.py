@@ -20,6 +20,7 @@ from etl.read.layouts._common import (
     record_gap,
     title_for,
     trimmed,
+    width_flags,
 )
 from etl.read.lines import strip_markup
 from etl.read.model import Row, Table
@@ -202,14 +203,7 @@ def _add_rows(table: Table, body: list[tuple[int, str]]) -> None:
                 and (keyed or cells[0] == "" or "**" in text)):
             table.interruptions.append((line_no, clean_text(strip_markup(filled[0]))))
             continue
-        flags: tuple[str, ...] = ()
-        while len(cells) > width and cells[-1] == "":
-            cells.pop()
-        if len(cells) > width:
-            flags += ("extra_cells",)
-        elif len(cells) < width:
-            flags += ("short_row",)
-        table.rows.append(Row(cells, line_no, flags))
+        table.rows.append(Row(cells, line_no, width_flags(cells, width)))
     if body:
         table.end_line = max(table.end_line, body[-1][0])
 

@@ -9,6 +9,7 @@ from etl.read.layouts._common import (
     record_gap,
     title_for,
     trimmed,
+    width_flags,
 )
 from etl.read.lines import is_page_furniture
 from etl.read.model import Row, Table
@@ -84,14 +85,7 @@ def _add_rows(table: Table, seg: list[tuple[int, str]]) -> None:
             prev.cells.extend(cells[1:])
             prev.flags = tuple(f for f in prev.flags if f != "short_row") + ("wrapped_row",)
             continue
-        flags: tuple[str, ...] = ()
-        while len(cells) > width and cells[-1] == "":
-            cells.pop()
-        if len(cells) > width:
-            flags += ("extra_cells",)
-        elif len(cells) < width:
-            flags += ("short_row",)
-        table.rows.append(Row(cells, line_no, flags))
+        table.rows.append(Row(cells, line_no, width_flags(cells, width)))
     table.end_line = max(table.end_line, seg[-1][0] if seg else table.end_line)
 
 

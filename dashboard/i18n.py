@@ -210,86 +210,11 @@ UI: dict[str, tuple[str, str]] = {
     "count": ("数量", "Count"),
 }
 
-# Labels of coded values (enums) that the dictionary declares without a label.
-VALUES: dict[str, dict[str, tuple[str, str]]] = {
-    "measure": {
-        "cumulative_flow": ("累计值", "cumulative"),
-        "end_of_period_balance": ("期末余额", "end-of-period balance"),
-        "index": ("价格指数", "price index"),
-    },
-    "section": {
-        "市政府令": ("市政府令", "Government orders"),
-        "市政府文件": ("市政府文件", "Government documents"),
-        "市政府办公室文件": ("市政府办公室文件", "General Office documents"),
-        "统计公报": ("统计公报", "Statistics"),
-        "大事记": ("大事记", "Chronicle"),
-    },
-    "issuer": {
-        "市政府": ("市政府", "Municipal government"),
-        "市政府办公室": ("市政府办公室", "General Office of the municipal government"),
-        "县政府": ("县政府", "County government"),
-        "县政府办公室": ("县政府办公室", "General Office of the county government"),
-        "区政府": ("区政府", "District government"),
-        "区政府办公室": ("区政府办公室", "General Office of the district government"),
-        "省政府": ("省政府", "Provincial government"),
-        "省政府办公厅": ("省政府办公厅", "General Office of the provincial government"),
-    },
-    "list_status": {
-        "retained": ("保留", "retained"),
-        "repealed": ("废止", "repealed"),
-        "lapsed": ("宣布失效", "declared lapsed"),
-        "to_be_revised": ("拟修改", "to be revised"),
-    },
-    "geocode_precision": {
-        "site": ("具体地点", "site"),
-        "village": ("村", "village"),
-        "township": ("乡镇驻地", "township seat"),
-        "county": ("县区中心", "county centre"),
-        "none": ("无", "none"),
-    },
-    # a document's status: the wording of etl.status, the one place that decides it
-    "status": {code: (DocumentStatus("", date.min, code).label("zh"),
-                      DocumentStatus("", date.min, code).label("en")) for code in STATUSES},
-    "event": {
-        "issued": ("印发", "issued"),
-        "published": ("公报刊载", "published in the gazette"),
-        "effective": ("施行", "took effect"),
-        "expires": ("有效期至", "expires"),
-        # declared once document_events has it (document_amendments.DERIVED_EVENTS)
-        "expiry_removed": ("删除有效期条款（推断）", "term removed (derived)"),
-        "amended": ("修改", "amended"),
-        "repealed": ("废止", "repealed"),
-        "listed_retained": ("清理：列入保留目录", "cleanup: listed as retained"),
-        "listed_repealed": ("清理：列入废止目录", "cleanup: listed as repealed"),
-        "marked_for_revision": ("标注需修改", "marked for revision"),
-        "lapsed": ("宣布失效（停止执行）", "declared lapsed"),
-        "revision_deadline": ("修订期限（逾期失效）", "revision deadline (lapses if not revised)"),
-    },
-    "action": {
-        "modify": ("修改", "modify"),
-        "delete": ("删除", "delete"),
-        "delete_text": ("删除文字", "delete words"),
-        "replace_text": ("替换文字", "replace words"),
-        "add": ("增加", "add"),
-        "renumber": ("调整序号", "renumber"),
-    },
-    "level": {
-        "city": ("市级", "city"),
-        "province": ("省级", "province"),
-        "national": ("国家级", "national"),
-        "county": ("县区级", "county"),
-        "unknown": ("未知", "unknown"),
-    },
-    "context": {
-        "text": ("正文", "text"),
-        "table": ("表格", "table"),
-        "amendment_text": ("修改内容", "amendment text"),
-    },
-    "validity_effect": {
-        "expiry_removed": ("取消有效期（推断）", "term removed (derived)"),
-        "expiry_changed": ("有效期变更（推断）", "term changed (derived)"),
-    },
-}
+# Labels of coded values live in the data dictionary (etl/dictionary/_values.yaml); only a
+# document's status is worded by etl.status, the one place that decides it.
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    code: (DocumentStatus("", date.min, code).label("zh"),
+           DocumentStatus("", date.min, code).label("en")) for code in STATUSES}
 
 
 def norm_lang(lang: str | None) -> str:
@@ -315,12 +240,9 @@ def t(key: str, lang: str = "zh") -> str:
 
 def value_label(kind: str, value: object, lang: str = "zh") -> str:
     """The label of a coded value; the code itself when the table does not know it."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    pair = VALUES.get(kind, {}).get(str(value))
-    if pair is None:
-        return str(value)
-    return pair[1] if lang == "en" else pair[0]
+    if kind == "status" and str(value) in STATUS_LABELS:
+        return STATUS_LABELS[str(value)][1 if lang == "en" else 0]
+    return dictionary.value_label(kind, value, lang)
 
 
 def col(dataset: str, column: str, lang: str = "zh") -> str:

@@ -47,6 +47,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     description_zh: str | None = None
+    values: str | None = None  # the value list in _values.yaml that labels the enum
 
     @property
     def dtype(self) -> str:
@@ -54,6 +55,18 @@ class Column:
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
+
+    def value_label(self, value: object, lang: str = "zh") -> str:
+        """The label of one of this column's coded values (the value itself if unlabelled)."""
+        return value_label(self.values or self.name, value, lang)
+
+
+@dataclass(frozen=True)
+class Value:
+    """One coded value of a value list, with its labels."""
+    code: str
+    zh: str
+    en: str
 
 
 @dataclass(frozen=True)
@@ -107,13 +120,38 @@ def _column(spec: dict, common: dict[str, dict]) -> Column:
     if spec["type"] not in TYPES:
         raise ValueError(f"column {spec['name']}: unknown type {spec['type']!r}")
     enum = spec.get("enum")
+    if spec.get("values"):
+        declared = [v.code for v in value_lists()[spec["values"]]]
+        if enum and list(enum) != declared:
+            raise ValueError(f"column {spec['name']}: enum differs from value list "
+                             f"{spec['values']!r}; declare the values once, in _values.yaml")
+        enum = declared
     return Column(
         name=spec["name"], type=spec["type"], zh=spec["zh"], en=spec["en"],
         description=spec["description"].strip(), required=bool(spec.get("required", False)),
         unique=bool(spec.get("unique", False)), enum=tuple(enum) if enum else None,
         pattern=spec.get("pattern"), minimum=spec.get("minimum"), maximum=spec.get("maximum"),
-        description_zh=spec.get("description_zh"),
+        description_zh=spec.get("description_zh"), values=spec.get("values"),
     )
+
+
+@cache
+def value_lists() -> dict[str, tuple[Value, ...]]:
+    """Every value list of ``_values.yaml``: list name → its values in declared order."""
+    raw = _load_yaml(DICTIONARY_DIR / "_values.yaml") or {}
+    return {name: tuple(Value(str(v["value"]), str(v["zh"]), str(v["en"])) for v in items)
+            for name, items in raw.items()}
+
+
+def value_label(values: str, code: object, lang: str = "zh") -> str:
+    """The ``lang`` label of ``code`` in value list ``values``; the code itself when the list
+    does not label it, and "" for a missing value."""
+    if code is None or code is pd.NA or (isinstance(code, float) and code != code):
+        return ""
+    for value in value_lists().get(values, ()):
+        if value.code == str(code):
+            return value.en if lang == "en" else value.zh
+    return str(code)
 
 
 @cache

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from etl.dictionary import Dataset, all_flags, table_schema
 from etl.profile import CityProfile, profile
+from etl.spreadsheet import safe_text
 
 STAGING = ".staging"
 COMMIT_MARKER = "COMMIT"
@@ -52,11 +53,12 @@ def _cell_text(value: object, kind: str) -> str:
         return str(int(value))  # type: ignore[call-overload]
     if kind == "boolean":
         return "true" if value else "false"
-    return str(value)
+    return safe_text(str(value))
 
 
 def csv_bytes(frame: pd.DataFrame, ds: Dataset) -> bytes:
-    """UTF-8 with BOM (Excel on a Chinese Windows desktop needs it), ``\\n`` line ends."""
+    """UTF-8 with BOM (Excel on a Chinese Windows desktop needs it), ``\\n`` line ends, text
+    cells spreadsheet-safe (etl.spreadsheet)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(ds.column_names)

@@ -1,0 +1,33 @@
+"""Make gazette text safe to open in a spreadsheet — the one function every CSV and XLSX
+writer uses, for the published files and the dashboard's downloads alike.
+
+Following the OWASP CSV-injection guidance, a text cell that a spreadsheet would read as a
+formula — one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — is
+written with a leading apostrophe (``'=HYPERLINK(…)``), which Excel and LibreOffice show as
+text. Text that is a plain number (``-12.1``, ``+3``) is left as it is: it is data a
+spreadsheet reads as a number, not a formula. Numbers, dates and booleans are never
+touched (only text cells are passed here). Parquet and the database keep the text exactly
+as printed; the prefix is a property of the spreadsheet formats, documented in README.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+# Characters an XLSX (XML 1.0) cannot hold: C0 controls but tab/LF/CR, surrogates,
+# U+FFFE/U+FFFF. The reader refuses them in a source; this guards derived text too.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def safe_text(text: str) -> str:
+    """``text`` as a spreadsheet will show it, never evaluate it."""
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def safe_xlsx_text(text: str) -> str:
+    """``safe_text`` for an XLSX cell, with the characters XML cannot carry removed."""
+    return safe_text(_XML_ILLEGAL.sub("", text))

@@ -208,6 +208,11 @@ UI: dict[str, tuple[str, str]] = {
     "explanation": ("说明", "Explanation"),
     "record": ("记录", "Record"),
     "count": ("数量", "Count"),
+    # --- area: server, API, downloads (add below this line only) ---
+    # --- area: status, URL state, overview, documents, quality (add below this line only) ---
+    # --- area: accessibility, locale, phone, map, economy, chronicle (add below this line only) ---
+    # --- area: data version, changelog, licence (add below this line only) ---
+    # --- area: dictionary page, value labels (add below this line only) ---
 }
 
 # Labels of coded values live in the data dictionary (etl/dictionary/_values.yaml); only a

@@ -10,14 +10,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from etl.dictionary import TYPES, Column, Dataset, all_flags, datasets
-from etl.load import DTYPES
+from etl.dictionary import (
+    TYPES,
+    Column,
+    Dataset,
+    all_flags,
+    datasets,
+    value_list_columns,
+    value_list_source,
+    value_lists,
+)
 from etl.paths import WORKBOOK_NAME
 from etl.profile import profile
 
 DOC_PATH = Path("docs") / "data-dictionary.md"
 
-# dictionary type → (CSV form, plain pandas.read_csv dtype); etl.load's dtype: DTYPES
+# dictionary type → (CSV form, plain pandas.read_csv dtype); etl.load's dtype: TYPES
 TYPE_ROWS = {
     "string": ("text", "str; an all-empty column → float64 (NaN)"),
     "integer": ("digits, no separators", "int64; float64 when a cell is empty"),
@@ -40,13 +48,16 @@ def code(text: object) -> str:
     return "`" + str(text).replace("|", "\\|").replace("`", "'") + "`"
 
 
-def _constraints(col: Column) -> str:
+def _constraints(col: Column, ds: Dataset) -> str:
     parts = []
     if col.required:
         parts.append("required")
     if col.unique:
         parts.append("unique")
-    if col.enum:
+    if col.values:
+        parts.append(f"one of the [coded values](#{_values_anchor(ds, col)}) "
+                     f"(list [{code(col.values)}](#list-{col.values}))")
+    elif col.enum:
         parts.append("one of " + ", ".join(code(v) for v in col.enum))
     if col.pattern:
         parts.append(f"pattern {code(col.pattern)}")
@@ -55,6 +66,28 @@ def _constraints(col: Column) -> str:
     if col.maximum is not None:
         parts.append(f"≤ {col.maximum:g}")
     return "; ".join(parts)
+
+
+def _values_anchor(ds: Dataset, col: Column) -> str:
+    return f"values-{ds.name}-{col.name}"
+
+
+def _coded_values(ds: Dataset) -> list[str]:
+    """One table per coded column: each value with its Chinese and English label."""
+    out: list[str] = []
+    for col in ds.columns:
+        if not col.values:
+            continue
+        out += [f'<a id="{_values_anchor(ds, col)}"></a>', "",
+                f"`{col.name}` {md(col.zh)} — list [{code(col.values)}](#list-{col.values}), "
+                f"declared in `{value_list_source(col.values)}`:", "",
+                "| Code · 代码 | 中文 | English |", "| --- | --- | --- |"]
+        out += [f"| {code(v.code)} | {md(v.zh)} | {md(v.en)} |" for v in col.value_items()]
+        out.append("")
+    if out:
+        out = ["", "Coded values · 代码取值 (the CSV and Parquet hold the code; its labels are "
+               "for display):", ""] + out
+    return out
 
 
 def _dataset(ds: Dataset) -> list[str]:
@@ -71,19 +104,36 @@ def _dataset(ds: Dataset) -> list[str]:
         sources = "; ".join(md(s.get("title", "")) + (f" ({md(s['path'])})" if s.get("path")
                                                         else "") for s in ds.sources)
         out.append(f"Sources: {sources}.")
-    out += ["", "| Column | 中文 | English | Type | Constraints | Description |",
-            "| --- | --- | --- | --- | --- | --- |"]
+    out += ["", "| Column | 中文 | English | Type | Constraints | Description | 说明 |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
     for col in ds.columns:
-        description = md(col.description)
-        if col.description_zh:
-            description += f"<br>{md(col.description_zh)}"
         out.append(f"| `{col.name}` | {md(col.zh)} | {md(col.en)} | {col.type} | "
-                   f"{_constraints(col)} | {description} |")
+                   f"{_constraints(col, ds)} | {md(col.description)} | "
+                   f"{md(col.describe('zh'))} |")
+    out += _coded_values(ds)
     if ds.flags:
         out += ["", "Quality flags this dataset's rows may carry (`quality_flags`):", "",
                 "| Code | 中文 | English |", "| --- | --- | --- |"]
         out += [f"| `{f.code}` | {md(f.zh)} | {md(f.en)} |"
                 for f in sorted(ds.flags, key=lambda f: f.code)]
+    return out + [""]
+
+
+def _value_lists() -> list[str]:
+    """The index of value lists: where each is declared and which columns use it."""
+    out = ["## Value lists · 代码表", "",
+           "Every coded value is declared once, with its Chinese and English label: in "
+           "`etl/dictionary/_values.yaml`, or — for values that belong to the city, such as its "
+           "counties — in the reference table the list points at. `datapackage.json` carries "
+           "the labels as `x-values` on each field; in Python, "
+           "`etl.dictionary.value_label(list, code, lang)`.", "",
+           "| List | Declared in | Used by | Values |", "| --- | --- | --- | --- |"]
+    users = value_list_columns()
+    for name, values in value_lists().items():
+        used = ", ".join(f"[`{ds}.{col}`](#values-{ds}-{col})" for ds, col in users[name])
+        shown = "、".join(md(v.zh) for v in values)
+        out.append(f'| <a id="list-{name}"></a>{code(name)} | `{value_list_source(name)}` | '
+                   f"{used or '—'} | {len(values)}: {shown} |")
     return out + [""]
 
 
@@ -103,7 +153,8 @@ def render() -> str:
         "schema as a Frictionless Data Package. Every row names the issue and line it was "
         "read from (`source_issue`, `source_line`) and lists what the source got wrong or "
         "what was derived in `quality_flags`. An empty cell means the source prints no value "
-        "— never 0.",
+        "— never 0. Every column is described in English and Chinese (说明), and every coded "
+        "column lists its values with their Chinese and English labels.",
         "",
         "| Dataset | 中文 | English | Columns |",
         "| --- | --- | --- | --- |",
@@ -116,11 +167,13 @@ def render() -> str:
             "| --- | --- | --- | --- |"]
     for kind in TYPES:
         csv_form, plain = TYPE_ROWS[kind]
-        loader = "category (the listed values, in order)" if kind == "category" else DTYPES[kind]
+        loader = ("category (the listed values, in order)" if kind == "category"
+                  else TYPES[kind].dtype)
         out.append(f"| {kind} | {csv_form} | {loader} | {plain} |")
     out.append("")
     for ds in specs:
         out += _dataset(ds)
+    out += _value_lists()
     out += ["## Quality flags · 质量标记", "",
             "Codes mean the same in every dataset.", "",
             "| Code | 中文 | English | Datasets |", "| --- | --- | --- | --- |"]

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from etl.dictionary import value_lists
 from etl.errors import GazetteError
 from etl.paths import REFERENCE_DIR
 
 _KEYS = ("name_zh", "short_zh", "name_en", "slug", "province_zh", "government_zh",
          "office_zh", "gazette_zh", "gazette_en")
-LEVELS = ("city", "province", "national", "county")
+# a series' level: the dictionary's citation levels (_values.yaml), less "unknown", which
+# is what a series the profile does not list gets
+LEVELS = tuple(v.code for v in value_lists()["citation_level"] if v.code != "unknown")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,10 @@ def test_dictionary_page_lists_every_column_and_flag():
     assert row["label"].item() == "比上年同期增长(%)"
     assert dictionary.columns_frame("en").loc[row.index, "label"].item() == \
         "Year-on-year growth (%)"
+    # descriptions in the page's language (zh: the dictionary's description_zh)
+    assert row["description"].item().startswith("比上年同期增长的百分比")
+    assert dictionary.columns_frame("en").loc[row.index, "description"].item().startswith(
+        "Growth over the same period of the previous year")
     flags = dictionary.flags_frame("zh")
     assert set(flags["flag"]) == set(all_flags())
     layout = str(dictionary.layout({}, "en"))

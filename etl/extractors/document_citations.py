@@ -23,6 +23,7 @@ from functools import cache
 
 import pandas as pd
 
+from etl.dictionary import dataset
 from etl.extractors import Context, Extraction
 from etl.normalize import DocNumber, clean_text, find_doc_numbers, to_halfwidth, to_simplified
 from etl.profile import profile
@@ -30,7 +31,8 @@ from etl.read import Document, Issue, strip_markup
 
 DATASETS = ("document_citations",)
 
-CONTEXTS = ("text", "table", "amendment_text")
+# where a number is cited, as declared in etl/dictionary/_values.yaml (list ``context``)
+CONTEXTS = dataset("document_citations").column("context").enum or ()
 
 # a number printed without its series, right after another number and a list separator:
 # 、〔2017〕175号 (series carried) or 、2号 (series and year carried)

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from difflib import SequenceMatcher
 from functools import cache
 
+from etl.dictionary import dataset
 from etl.extractors import Context, Extraction
 from etl.normalize import (
     DATE_TEXT,
@@ -29,7 +30,8 @@ from etl.read import Document, Issue, TocEntry, strip_markup
 
 DATASETS = ("gazette_documents",)
 
-SECTIONS = ("市政府令", "市政府文件", "市政府办公室文件", "统计公报", "大事记")
+# the 目录 sections, as declared in etl/dictionary/_values.yaml (list ``section``)
+SECTIONS = dataset("gazette_documents").column("section").enum or ()
 
 _DATE = DATE_TEXT  # 2023年1月1日, 二〇二三年一月一日
 _EFFECTIVE = re.compile(

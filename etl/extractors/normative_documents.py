@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from etl.dictionary import dataset
 from etl.extractors import Context, Extraction
 from etl.normalize import (
     DocNumber,
@@ -43,7 +44,8 @@ _MIXED_TITLE = re.compile(r"规范性文件[^\s，,。；]{0,8}?(?:目录|清单
 _DECISION_WORD = re.compile(_DECISION)
 _STATUS = {"废止": "repealed", "失效": "lapsed", "宣布失效": "lapsed", "予以失效": "lapsed",
            "保留": "retained", "继续有效": "retained", "继续施行": "retained"}
-STATUSES = ("repealed", "retained", "lapsed", "to_be_revised")
+# what a list decides, as declared in etl/dictionary/_values.yaml (list ``list_status``)
+STATUSES = dataset("normative_documents").column("list_status").enum or ()
 
 
 def status_of(word: str) -> str:

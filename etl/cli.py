@@ -6,8 +6,13 @@ Bad input ends with one line naming the file (and line) and exit code 2 — no t
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import re
+import shutil
+import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,9 +21,11 @@ import pandas as pd
 from etl.dictionary import datasets
 from etl.errors import GazetteError
 from etl.extractors import Context
+from etl.journal import pending, settle
+from etl.lock import datasets_lock
 from etl.paths import ROOT
 from etl.pipeline import assemble, extract_issue, run, stale_files, stderr_progress
-from etl.publish import csv_bytes, recover
+from etl.publish import csv_bytes, interrupted_publish
 from etl.read import Issue, read_issue
 
 EXIT_BAD_INPUT = 2
@@ -27,10 +34,7 @@ _ISSUE_ID = re.compile(r"\d{4}-\d{2}")
 
 def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.root)
-    started = time.perf_counter()
-    note = recover(root / "datasets")
-    if note:
-        stderr_progress(f"note: {note}")
+    started = time.perf_counter()  # an interrupted run was settled by main(), under the lock
     result, changed = run(root, stderr_progress)
     print(f"Built {len(result.frames)} datasets from {len(result.issues)} issues "
           f"(data as of {result.build_date}) in {time.perf_counter() - started:.1f}s")
@@ -42,29 +46,34 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _read_published(path: Path, name: str) -> pd.DataFrame:
     from etl.dictionary import coerce
+    from etl.load import read_csv  # the one CSV reader, the one typing
+
     spec = datasets()[name]
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame = frame.replace("", None)
-    for col in spec.columns:
-        if col.type == "boolean" and col.name in frame.columns:
-            frame[col.name] = frame[col.name].map({"true": True, "false": False, None: None})
-    return coerce(frame, spec)
+    return coerce(read_csv(path, spec), spec)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from etl.validate import validate
     root = Path(args.root)
     out = root / "datasets"
+    interrupted = [p for p in (pending(out), interrupted_publish(out)) if p]
+    if interrupted:  # a half-done ingest or publish: validating the mix would only confuse
+        for p in interrupted:
+            print(p, file=sys.stderr)
+        return 1
     problems = []
+    frames = {}
     for name, spec in datasets().items():
         path = out / f"{name}.csv"
         if not path.exists():
             problems.append(f"{path}: missing — run `python -m etl build`")
             continue
         try:
-            validate(_read_published(path, name), spec)
+            frames[name] = validate(_read_published(path, name), spec)
         except (GazetteError, ValueError) as exc:
             problems.append(f"{path}: {exc}")
+    from etl.integrity import read_issue_ids, violations  # foreign keys across datasets
+    problems += [f"{out}/{v}" for v in violations(frames, read_issue_ids(out))]
     stale = stale_files(root)
     if stale:
         problems.append("stale (a rebuild differs from the published files): "
@@ -73,7 +82,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(p, file=sys.stderr)
     if problems:
         return 1
-    print(f"ok: {len(datasets())} datasets valid against the dictionary and reproducible")
+    print(f"ok: {len(datasets())} datasets valid against the dictionary, foreign keys hold, "
+          "reproducible")
     return 0
 
 
@@ -142,16 +152,36 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not frames:
         print("no dataset found in this file")
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        for target, (data, n_rows) in rendered.items():
-            tmp = target.with_suffix(".csv.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(target)
-            print(f"wrote {target} ({n_rows} rows)")
+        write_all_or_nothing(out, {target.name: data for target, (data, _) in rendered.items()})
     except OSError as exc:
-        raise GazetteError(f"cannot write the output ({exc.strerror})",
-                           exc.filename or out) from None
+        raise GazetteError(f"cannot write the output ({exc.strerror or exc})", out) from None
+    for target, (_, n_rows) in rendered.items():
+        print(f"wrote {target} ({n_rows} rows)")
     return 0
+
+
+def write_all_or_nothing(out: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` (name → bytes) into the directory ``out``, all or none: they are
+    written into a hidden temporary directory beside ``out`` first (same file system), then
+    renamed into place — the whole directory at once when ``out`` is new. A write error (a
+    full disk) leaves ``out`` as it was and no temporary file. Raises OSError."""
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp's 0700 would become the new directory's mode
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        if not out.exists():
+            os.rename(tmp, out)
+            return
+        for name in files:
+            os.replace(tmp / name, out / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -159,8 +189,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=str(ROOT), help="repository root (default: this checkout)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="build and publish every dataset from the manifest")
-    sub.add_parser("check", help="validate published files and check they are reproducible")
+    sub.add_parser("build", help="build and publish every dataset from the manifest"
+                   ).set_defaults(writes_datasets=True)
+    sub.add_parser("check", help="validate published files and check they are reproducible"
+                   ).set_defaults(reads_datasets=True)
     ex = sub.add_parser("extract", help="run every extractor on one gazette text file")
     ex.add_argument("file")
     ex.add_argument("--out", required=True, help="directory for <dataset>.csv files")
@@ -184,6 +216,40 @@ def _plugins() -> list:
     return found
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a plain ``kill``): unwound like Ctrl-C, so the run settles before it ends."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second kill ends it at once
+    raise Terminated
+
+
+def _locked(args: argparse.Namespace, handler) -> int:
+    """Run a command that writes ``datasets/`` (or reads it as a whole: ``check``) under the
+    datasets lock. A writer first finishes or rolls back what an interrupted run left
+    (etl.journal.settle), and settles its own work the same way if it fails or is killed
+    with SIGTERM; SIGKILL leaves that to the next command."""
+    out_dir = Path(args.root) / "datasets"
+    writes = bool(getattr(args, "writes_datasets", False))
+    with datasets_lock(out_dir, f"etl {args.command}", writes=writes):
+        if not writes:
+            return handler(args)
+        note = settle(out_dir)
+        if note:
+            print(f"note: {note}", file=sys.stderr, flush=True)
+        previous = signal.signal(signal.SIGTERM, _terminate)
+        try:
+            return handler(args)
+        except BaseException as exc:
+            note = settle(out_dir)
+            if note and not isinstance(exc, GazetteError):  # a bad input says so itself
+                print(f"note: {note}", file=sys.stderr, flush=True)
+            raise
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
 COMMANDS = {"build": cmd_build, "check": cmd_check, "extract": cmd_extract}
 
 
@@ -191,12 +257,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     handler = COMMANDS.get(args.command) or getattr(args, "handler", None)
     try:
+        if getattr(args, "writes_datasets", False) or getattr(args, "reads_datasets", False):
+            return _locked(args, handler)
         return handler(args)
     except GazetteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("interrupted; published files are unchanged", file=sys.stderr)
+        print("interrupted", file=sys.stderr)  # a note above says what became of the run
         return 130
     except Exception as exc:
         if args.debug:

@@ -2,20 +2,26 @@
 routine.
 
 1. Read FILE — the issue's PDF as published, a web page of it, or a UTF-8 text of it; its
-   cover gives the issue id (year-number) and the publication date.
+   cover gives the issue id (year-number) and the publication date, which must make sense
+   (``etl.read.cover.cover_problems``: the date in the issue's year and not in the future, and
+   more than a cover in the file).
 2. Copy it byte for byte to ``datasets/raw/<slug>-gazette-<id>.pdf`` (``.html``, ``.md``;
    the slug is the city profile's) and add it, with its sha256, to
    ``datasets/raw/manifest.csv``. For a PDF or a web page the build also publishes the text
    the reader derived from it beside it (``….pdf.txt``): the file ``source_line`` counts in.
-3. Rebuild and publish every dataset (``etl.pipeline.run``). If the build fails, the copy
-   and the manifest row are removed again and the published files stay as they were.
+3. Rebuild and publish every dataset — as one transaction with step 2 (``etl.journal``): a
+   journal is written first and deleted by the publish's commit, so a failed build, a crash or
+   a kill (-9 too) at any point leaves either the issue registered and published, or the
+   manifest, ``raw/`` and the published files as they were; the next etl command finishes or
+   rolls back what a killed run left, and says so. One command at a time (``etl.lock``).
 4. Print what the issue holds (documents, tables recognised and not, with their lines) and
    what changed in each published dataset (rows added, removed, changed; document status
    changes).
 
 Exit codes: 0 registered (or FILE is already registered, byte for byte: nothing to do);
-2 unreadable FILE, no issue number or date on its cover, or an issue of that id already
-registered with different content (raw files are never replaced).
+2 unreadable FILE, no issue number or date on its cover (or one that makes no sense), an
+issue of that id already registered with different content (raw files are never replaced),
+or another etl command writing datasets/ (try again when it finishes).
 """
 
 from __future__ import annotations
@@ -28,10 +34,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from etl import journal
 from etl.errors import GazetteError
 from etl.manifest import RawIssue, read_manifest, write_manifest
+from etl.pipeline import Build
 from etl.profile import profile
+from etl.publish import _fsync_write, pause_for_tests, publish
 from etl.read import Issue, read_bytes, read_cover, source_format
+from etl.read.cover import cover_problems
 
 SUFFIX = {"text": ".md", "pdf": ".pdf", "html": ".html"}
 EVENTS = "document_events"
@@ -180,53 +190,69 @@ def _plural(n: int, word: str) -> str:
 # --- the command -----------------------------------------------------------------------
 
 
-def ingest(file: Path, root: Path, out: list[str]) -> int:
-    """Register ``file`` under ``root`` and rebuild; report lines go to ``out``."""
-    from etl.cli import describe_issue
-    from etl.dictionary import datasets
-    from etl.pipeline import run
-
+def _read_source(file: Path) -> bytes:
+    from etl.read import read_limited
     try:
-        data = file.read_bytes()
+        return read_limited(file)  # the size limit is checked before reading
     except OSError as exc:
         raise GazetteError(f"cannot read file ({exc.strerror})", file) from None
+
+
+def ingest(file: Path, root: Path, out: list[str], today: date | None = None) -> int:
+    """Register ``file`` under ``root`` and rebuild, as one transaction (etl.journal);
+    report lines go to ``out``. The caller holds the datasets lock and settles the journal
+    if this raises (``etl.cli._locked`` does both).
+    ``today``: for the cover's date check (default: the clock)."""
+    from etl.cli import describe_issue
+    from etl.dictionary import datasets
+    from etl.pipeline import build
+
+    data = _read_source(file)
     issue = read_bytes(data, file)  # GazetteError (exit 2): not a gazette issue
     issue_id, raw = cover_id(issue)
-    raw_dir = root / "datasets" / "raw"
+    problems = cover_problems(issue, today or date.today())
+    if problems:
+        raise GazetteError("; ".join(problems), file)
+    out_dir = root / "datasets"
+    raw_dir = out_dir / "raw"
     manifest = raw_dir / "manifest.csv"
     registered = read_manifest(manifest)
+    pause_for_tests("INGEST_READ", f"after reading the manifest ({len(registered)} issues)")
     sha = hashlib.sha256(data).hexdigest()
     same = already_registered(raw, sha, registered, file)
     if same:
         out.append(f"{file}: already registered as issue {same.issue_id} (datasets/raw/"
                    f"{same.file}, same sha256 {sha[:12]}…); nothing to do")
         return 0
-    name = profile(root / "datasets" / "reference").raw_name.format(issue_id=issue_id)
+    name = profile(out_dir / "reference").raw_name.format(issue_id=issue_id)
     target = raw_dir / (name + SUFFIX[source_format(data, file)])
     if target.exists() and target.read_bytes() != data:
         raise GazetteError(f"{target} exists, is not in the manifest and differs from this "
                            f"file; move it away first", file)
-    out_dir = root / "datasets"
     specs = datasets()
     before = {name: read_published(out_dir / f"{name}.csv") for name in specs}
     # statuses on the newest issue's date, as the data will stand after this issue
     as_of = max([r.published_on for r in registered] + [raw.published_on])
     statuses_before = document_statuses(out_dir, as_of) if EVENTS in specs else None
+    frames_before = published_frames(out_dir, specs)
 
-    manifest_before = manifest.read_bytes()
-    created = not target.exists()
+    # the transaction: journal first, then the raw copy and the manifest row, then the
+    # publish whose commit deletes the journal (etl.journal says how a kill is settled)
+    saved = {f"raw/{manifest.name}": manifest.read_bytes()}
+    for extra in TRANSACTION_FILES:
+        saved[extra] = (out_dir / extra).read_bytes() if (out_dir / extra).exists() else None
+    # (a failure from here on is settled by etl.cli under the lock: rolled back unless the
+    # publish had committed; a SIGKILL is settled by the next command)
+    journal.begin(out_dir, journal.Journal(issue_id, target.name, not target.exists(), saved))
     tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(data)
+    _fsync_write(tmp, data)
     tmp.replace(target)
     row = RawIssue(issue_id, raw.year, raw.issue_number, raw.published_on, target.name, sha)
     write_manifest(manifest, registered + [row])
-    try:
-        result, changed_files = run(root)
-    except BaseException:
-        manifest.write_bytes(manifest_before)  # leave the repository as it was
-        if created:
-            target.unlink(missing_ok=True)
-        raise
+    pause_for_tests("INGEST_REGISTERED", f"after registering issue {issue_id}")
+    result = build(root)
+    record_release(out_dir, frames_before, result, issue_id)  # inside the transaction
+    changed_files = publish(result.outputs(), out_dir, remove=(journal.JOURNAL,))
 
     out.append(f"registered {file} as issue {issue_id} (published {raw.published_on}) → "
                f"datasets/raw/{target.name}, sha256 {sha[:12]}…")
@@ -257,6 +283,38 @@ def ingest(file: Path, root: Path, out: list[str]) -> int:
     return 0
 
 
+# Files under datasets/ besides the manifest that an ingest may change before its publish
+# (record_release): the journal keeps their bytes so a rollback restores them.
+TRANSACTION_FILES: tuple[str, ...] = ("changelog.csv",)
+
+
+def published_frames(out_dir: Path, specs: dict) -> dict[str, object]:
+    """Dataset name → the typed frame published now (None: not published, or unreadable)."""
+    from etl.load import load
+    frames: dict[str, object] = {}
+    for name in specs:
+        try:
+            frames[name] = load(name, datasets_dir=out_dir)
+        except (FileNotFoundError, ValueError):
+            frames[name] = None
+    return frames
+
+
+def record_release(out_dir: Path, before: dict[str, object], result: Build,
+                   issue_id: str) -> None:
+    """The one place where what an ingest changes is known before it is published: ``before``
+    (dataset → typed frame published until now, None: none) and ``result.frames`` (after).
+    It runs inside the transaction — after the build, before the publish whose commit makes
+    the issue's registration true — so a file written here (``TRANSACTION_FILES``) is rolled
+    back with the manifest, and the published files rendered next (the workbook, the
+    datapackage's input hashes) already see it. The data changelog is recorded here."""
+    from etl import changelog
+    from etl.release import version_for_frames
+
+    version = version_for_frames(result.frames, result.issue_rows())["version"]
+    changelog.record(out_dir, before, dict(result.frames), issue_id, result.build_date, version)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     lines: list[str] = []
     try:
@@ -271,4 +329,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "ingest", help="register a new gazette issue (copy, checksum, manifest) and rebuild",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", help="the issue: its PDF, a web page of it, or its UTF-8 text")
-    p.set_defaults(handler=cmd_ingest)
+    p.set_defaults(handler=cmd_ingest, writes_datasets=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -54,6 +55,8 @@ def write_manifest(manifest: Path, issues: list[RawIssue]) -> None:
         for r in sorted(issues, key=lambda r: (r.published_on, r.issue_id)):
             writer.writerow([r.issue_id, r.year, r.issue_number, r.published_on.isoformat(),
                              r.file, r.sha256])
+        fh.flush()
+        os.fsync(fh.fileno())  # the ingest journal relies on it being on disk once replaced
     tmp.replace(manifest)
 
 

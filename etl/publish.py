@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import shutil
 import sys
-import time
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -26,8 +24,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from etl.dictionary import Dataset, all_flags, table_schema
+from etl.datapackage import datapackage_bytes as datapackage_bytes  # re-export
+from etl.datapackage import input_files
+from etl.dictionary import Dataset
+from etl.paths import DATASETS_DIR
 from etl.profile import CityProfile, profile
+from etl.release import VERSION_FILE, version_bytes, version_record
 from etl.spreadsheet import safe_text
 
 STAGING = ".staging"
@@ -95,35 +97,7 @@ def parquet_bytes(frame: pd.DataFrame, ds: Dataset) -> bytes:
     return buf.getvalue()
 
 
-# --- datapackage.json ------------------------------------------------------------------
-
-
-def datapackage_bytes(specs: list[Dataset], build_date: date, issues: list[dict],
-                      city: CityProfile | None = None) -> bytes:
-    city = city or profile()
-    package = {
-        "profile": "tabular-data-package",
-        "name": f"{city.slug}-gazette",
-        "title": f"{city.gazette_zh} 开放数据 / {city.name_en} municipal government gazette, "
-                 "open data",
-        "description": (f"Tidy tables extracted from the {city.name_en} municipal government "
-                        f"gazette ({city.gazette_zh}). Every row carries its source issue and "
-                        "line and quality flags; see docs/data-dictionary.md."),
-        "created": f"{build_date.isoformat()}T00:00:00Z",
-        "sources": [{"title": f"{city.gazette_zh} {i['issue_id']} ({i['published_on']})",
-                     "path": f"raw/{i['file']}"} for i in issues],
-        "x-quality-flags": {code: {"zh": f.zh, "en": f.en} for code, f in
-                            sorted(all_flags().items())},
-        "resources": [],
-    }
-    for ds in specs:
-        package["resources"].append({
-            "name": ds.name, "path": f"{ds.name}.csv", "profile": "tabular-data-resource",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "title": f"{ds.zh} / {ds.en}", "description": ds.description,
-            "x-parquet": f"{ds.name}.parquet", "schema": table_schema(ds),
-        })
-    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+# --- datapackage.json: etl/datapackage.py (datapackage_bytes re-exported from here) --
 
 
 # --- publishing ------------------------------------------------------------------------
@@ -131,9 +105,12 @@ def datapackage_bytes(specs: list[Dataset], build_date: date, issues: list[dict]
 
 def render_all(frames: dict[str, pd.DataFrame], specs: dict[str, Dataset], build_date: date,
                issues: list[dict], workbook: Callable[..., bytes] | None = None,
-               city: CityProfile | None = None) -> dict[str, bytes]:
+               city: CityProfile | None = None,
+               datasets_dir: Path | None = None) -> dict[str, bytes]:
     """Every published file's name → bytes, in a stable order. ``city``: the profile the
-    build serves (default: this checkout's)."""
+    build serves (default: this checkout's); ``datasets_dir``: the ``datasets/`` whose
+    inputs (reference tables, manifest, changelog, raw issues) the package lists (default:
+    this checkout's)."""
     from etl.workbook import workbook_bytes  # local: openpyxl is only needed here
 
     ordered = [specs[name] for name in specs if name in frames]
@@ -142,9 +119,19 @@ def render_all(frames: dict[str, pd.DataFrame], specs: dict[str, Dataset], build
         outputs[f"{ds.name}.csv"] = csv_bytes(frames[ds.name], ds)
         outputs[f"{ds.name}.parquet"] = parquet_bytes(frames[ds.name], ds)
     city = city or profile()
+    # the version hashes the dataset CSVs only, so the workbook may show it (etl.release)
+    version = version_record(outputs, issues)
+    outputs[VERSION_FILE] = version_bytes(version)
+    datasets_dir = Path(datasets_dir) if datasets_dir else DATASETS_DIR
     write_book = workbook or workbook_bytes
-    outputs[f"{city.slug}_gazette.xlsx"] = write_book(frames, ordered, build_date, issues, city)
-    outputs["datapackage.json"] = datapackage_bytes(ordered, build_date, issues, city)
+    outputs[f"{city.slug}_gazette.xlsx"] = write_book(frames, ordered, build_date, issues, city,
+                                                      datasets_dir=datasets_dir)
+    from etl.database import database_outputs  # the SQLite file, its datasette metadata, wide CSV
+    outputs.update(database_outputs(frames, ordered, build_date, issues, city, datasets_dir))
+    # datapackage.json last: it lists every output above (and the inputs) with its sha256
+    files = {**input_files(datasets_dir), **outputs}
+    outputs["datapackage.json"] = datapackage_bytes(ordered, build_date, issues, city, files,
+                                                    version, datasets_dir)
     return outputs
 
 
@@ -156,8 +143,24 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
+def _fsync_dir(path: Path) -> None:
+    """Make the renames inside ``path`` durable (a power cut must not undo a commit)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_REMOVE = "-\t"  # a COMMIT marker line naming a file the commit deletes (e.g. a journal)
+
+
 def recover(out_dir: Path) -> str | None:
-    """Finish or discard a publish that was interrupted. Returns what it did, if anything."""
+    """Finish or discard a publish that was interrupted. Returns what it did, if anything.
+
+    The COMMIT marker lists the staged names to move into place, then (lines ``-<TAB>name``)
+    the files the commit deletes; moving and deleting are both idempotent, so a commit killed
+    half-way is finished by running this again."""
     staging = out_dir / STAGING
     if not staging.exists():
         return None
@@ -165,25 +168,62 @@ def recover(out_dir: Path) -> str | None:
     if not marker.exists():
         shutil.rmtree(staging)
         return "discarded an incomplete build (published files untouched)"
-    for name in marker.read_text(encoding="utf-8").split():
+    lines = marker.read_text(encoding="utf-8").split("\n")
+    moved = 0
+    for name in (line for line in lines if line and not line.startswith(_REMOVE)):
         if (staging / name).exists():
             os.replace(staging / name, out_dir / name)
+            moved += 1
+            if moved == 1:
+                pause_for_tests("IN_COMMIT", "in the middle of the commit: 1 file moved")
+    for line in lines:
+        if line.startswith(_REMOVE):
+            (out_dir / line[len(_REMOVE):]).unlink(missing_ok=True)
+    _fsync_dir(out_dir)
     shutil.rmtree(staging)
     return "completed an interrupted publish"
 
 
-def _pause_for_tests(staged: int) -> None:
-    """``LYG_TEST_PAUSE_BEFORE_COMMIT=seconds`` holds a real build between staging and commit,
-    so tests/test_atomic_build.py can kill it there (the announcement tells it when)."""
-    seconds = os.environ.get("LYG_TEST_PAUSE_BEFORE_COMMIT")
-    if seconds:
-        print(f"paused before commit: {staged} files staged", file=sys.stderr, flush=True)
-        time.sleep(float(seconds))
+def interrupted_publish(out_dir: Path) -> str | None:
+    """What an interrupted publish left in ``out_dir`` (None: nothing): said by ``etl
+    check``, and by any reader that must not trust a mixed set."""
+    staging = out_dir / STAGING
+    if not staging.exists():
+        return None
+    if (staging / COMMIT_MARKER).exists():
+        return (f"{staging}: a publish was interrupted in the middle of its commit — the "
+                "published files are a mix of two builds; run `python -m etl build` to finish it")
+    return (f"{staging}: a build was interrupted before its commit (published files "
+            "untouched); run `python -m etl build` to clear it")
+
+
+_PAUSED: set[str] = set()
+
+
+def pause_for_tests(point: str, what: str) -> None:
+    """``LYG_TEST_PAUSE_<point>=seconds`` holds a real run at ``point`` (announced on stderr as
+    ``paused <what>``) so tests can kill it exactly there, or let it go on early with SIGUSR1.
+    Points: INGEST_READ, INGEST_REGISTERED (etl.ingest), BEFORE_COMMIT, IN_COMMIT (here)."""
+    seconds = os.environ.get(f"LYG_TEST_PAUSE_{point}")
+    if not seconds or point in _PAUSED:
+        return
+    _PAUSED.add(point)  # once a run: settling after a kill there must not pause again
+    import signal
+    # blocked before the announcement, so a SIGUSR1 sent right after it is never lost
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+    print(f"paused {what}", file=sys.stderr, flush=True)
+    try:
+        signal.sigtimedwait({signal.SIGUSR1}, float(seconds))
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
 
 
 def publish(outputs: dict[str, bytes], out_dir: Path,
-            before_commit: Callable[[], None] | None = None) -> list[str]:
-    """Write ``outputs`` into ``out_dir`` atomically; return the names that changed."""
+            before_commit: Callable[[], None] | None = None,
+            remove: tuple[str, ...] = ()) -> list[str]:
+    """Write ``outputs`` into ``out_dir`` atomically; return the names that changed.
+    ``remove``: files (under ``out_dir``) the same commit deletes — an ingest's journal, so
+    the issue's registration and its published files become true together."""
     out_dir.mkdir(parents=True, exist_ok=True)
     recover(out_dir)
     staging = out_dir / STAGING
@@ -197,8 +237,10 @@ def publish(outputs: dict[str, bytes], out_dir: Path,
         changed.append(name)
     if before_commit:
         before_commit()  # test hook: fail or die between staging and commit
-    _pause_for_tests(len(changed))
-    _fsync_write(staging / COMMIT_MARKER, "\n".join(changed).encode("utf-8"))
+    pause_for_tests("BEFORE_COMMIT", f"before commit: {len(changed)} files staged")
+    marker = changed + [_REMOVE + name for name in remove]
+    _fsync_write(staging / COMMIT_MARKER, "\n".join(marker).encode("utf-8"))
+    _fsync_dir(staging)
     recover(out_dir)
     return changed
 

@@ -41,7 +41,7 @@ def copy_repo(dest: Path) -> Path:
     """A temporary copy of what the pipeline needs: code, dictionary, raw, reference, geo."""
     for name in ("etl", "datasets"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(
-            "__pycache__", ".staging"))
+            "__pycache__", ".staging", ".etl.lock"))
     return dest
 
 

@@ -21,6 +21,7 @@ import pytest
 
 import etl.pipeline
 import etl.publish
+from etl.lock import LOCK_FILE
 from etl.publish import COMMIT_MARKER, STAGING, recover
 from tests.conftest import copy_repo, run_cli
 
@@ -28,10 +29,11 @@ EDIT = ("Fixed-asset investment,", "Fixed-asset investment (edited by test_atomi
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under datasets/ (published, raw, reference, geo), staging aside."""
+    """Every file under datasets/ (published, raw, reference, geo), staging and the lock file
+    (etl.lock: who holds it, last) aside."""
     out = root / "datasets"
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and STAGING not in p.parts}
+            if p.is_file() and STAGING not in p.parts and p.name != LOCK_FILE}
 
 
 @pytest.fixture(scope="module")

@@ -238,3 +238,41 @@ def test_a_missing_date_renders_as_an_empty_cell():
     from etl.publish import _cell_text
     assert _cell_text(pd.NaT, "date") == ""
     assert _cell_text(pd.Timestamp("2018-11-13"), "date") == "2018-11-13"
+
+
+def _disk_full_after_one_file(monkeypatch) -> None:
+    """Fault injection: the first file is written, the second half-written, then ENOSPC."""
+    import errno
+    from pathlib import Path
+
+    real = Path.write_bytes
+    calls: list[Path] = []
+
+    def write_bytes(self: Path, data: bytes) -> int:
+        calls.append(self)
+        if len(calls) == 1:
+            return real(self, data)
+        real(self, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_extract_on_a_full_disk_leaves_nothing_partial(tmp_path, monkeypatch, capsys, existing):
+    """`extract --out` used to leave a complete first CSV, a partial one and a .tmp file."""
+    from etl.cli import main
+
+    out = tmp_path / "out"
+    if existing:  # an earlier run's output stays as it was
+        out.mkdir()
+        (out / "economic_indicators.csv").write_bytes(b"earlier run\n")
+    _disk_full_after_one_file(monkeypatch)
+    assert main(["extract", str(ISSUE_2022.parent / "lianyungang-gazette-2018-16.md"),
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: {out}: cannot write the output (No space left on device)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["out"] if existing else [])
+    if existing:
+        assert [p.name for p in out.iterdir()] == ["economic_indicators.csv"]
+        assert (out / "economic_indicators.csv").read_bytes() == b"earlier run\n"

@@ -213,13 +213,13 @@ def test_a_failing_build_leaves_the_repository_as_it_was(repo, tmp_path):
     path.write_text("\n".join(cover(2018, 17, "2018年12月31日") + table + [""] + clash) + "\n",
                     encoding="utf-8")
     raw = sorted(p.name for p in (repo / "datasets" / "raw").iterdir())
-    published = {p.name: p.read_bytes() for p in (repo / "datasets").glob("*.*")}
+    published = {p.name: p.read_bytes() for p in (repo / "datasets").glob("[!.]*.*")}
     result = _ingest(repo, path)
     assert result.returncode == 2
     assert "printed twice with different values" in result.stderr
     assert sorted(p.name for p in (repo / "datasets" / "raw").iterdir()) == raw
     assert [r["issue_id"] for r in _manifest(repo)] == ["2018-16", "2022-10"]
-    assert {p.name: p.read_bytes() for p in (repo / "datasets").glob("*.*")} == published
+    assert {p.name: p.read_bytes() for p in (repo / "datasets").glob("[!.]*.*")} == published
 
 
 def test_a_pdf_issue_is_kept_byte_for_byte_and_read_through_its_derived_text(repo, tmp_path):
@@ -250,3 +250,67 @@ def test_a_pdf_issue_is_kept_byte_for_byte_and_read_through_its_derived_text(rep
     assert check.returncode == 0, check.stderr
     again = run_cli("--root", str(repo), "ingest", str(pdf), cwd=repo)
     assert again.returncode == 0 and "already registered as issue 2018-17" in again.stdout
+
+
+# --- cover sanity (etl.read.cover.cover_problems, called by ingest) -----------------------------
+
+BODY = unknown_tables_issue().split("\n")[len(COVER):]  # a table no extractor knows
+
+
+def _refused(repo, tmp_path, text: str, *messages: str) -> None:
+    manifest = (repo / "datasets" / "raw" / "manifest.csv").read_bytes()
+    path = tmp_path / "cover.md"
+    path.write_text(text, encoding="utf-8")
+    result = _ingest(repo, path)
+    assert result.returncode == 2, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: "), result.stderr
+    for message in messages:
+        assert message in lines[0]
+    assert "internal error" not in result.stderr
+    assert (repo / "datasets" / "raw" / "manifest.csv").read_bytes() == manifest
+
+
+def test_a_cover_dated_in_another_year_is_refused(bare_repo, tmp_path):
+    """2023 第2期 dated 2032 used to register and move datapackage.json's `created` to 2032."""
+    _refused(bare_repo, tmp_path, "\n".join(cover(2023, 2, "2032年2月15日") + BODY),
+             "the cover names 2023年第2期 but is dated 2032-02-15",
+             "the cover is dated 2032-02-15, after today")
+
+
+def test_a_cover_dated_in_the_future_is_refused(bare_repo, tmp_path):
+    _refused(bare_repo, tmp_path, "\n".join(cover(2099, 1, "2099年1月15日") + BODY),
+             "the cover is dated 2099-01-15, after today")
+
+
+def test_a_date_after_2107_is_refused_not_an_internal_error(bare_repo, tmp_path):
+    """The workbook (a zip) cannot carry dates after 2107: it used to die with `internal
+    error: ValueError`."""
+    _refused(bare_repo, tmp_path, "\n".join(cover(2019, 1, "2108年1月15日") + BODY),
+             "is dated 2108-01-15")
+
+
+def test_a_cover_and_nothing_else_is_refused(bare_repo, tmp_path):
+    """It used to register an empty issue 2019-01, which then blocked the real one."""
+    _refused(bare_repo, tmp_path, "\n".join(cover(2019, 1, "2019年1月15日")),
+             "the file holds a cover and nothing else (no documents, no tables)")
+
+
+def test_cover_problems_is_a_pure_function_of_the_issue_and_today(tmp_path):
+    from datetime import date
+
+    from etl.read import read_text
+    from etl.read.cover import cover_problems
+
+    def problems(year, number, printed, today=date(2024, 6, 1), body=BODY):
+        return cover_problems(read_text("\n".join(cover(year, number, printed) + body),
+                                        tmp_path / "x.md"), today)
+
+    assert problems(2018, 16, "2018年12月15日") == []
+    assert problems(2023, 12, "2024年1月5日") == []  # the last issue of a year, printed early next
+    assert problems(2023, 2, "2023年2月15日", today=date(2023, 2, 14)) == [
+        "the cover is dated 2023-02-15, after today (2023-02-14) — correct the date on the cover"]
+    assert problems(2023, 2, "2021年2月15日") == [
+        "the cover names 2023年第2期 but is dated 2021-02-15; an issue of 2023 is dated 2023 (or "
+        "early 2024) — correct the year or the date on the cover"]
+    assert len(problems(2023, 2, "2023年2月15日", body=[])) == 1

@@ -21,4 +21,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("geocode", help="list gazetteer gaps; --online looks them up (Nominatim)")
     p.add_argument("--online", action="store_true",
                    help="query Nominatim and append answers to geocode_cache.csv, unreviewed")
-    p.set_defaults(handler=_run)
+    p.set_defaults(handler=_run, writes_datasets=True)  # etl.cli holds the datasets lock

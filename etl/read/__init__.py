@@ -15,7 +15,13 @@ from pathlib import Path
 
 from etl.errors import GazetteError
 from etl.read.cover import issue_id_from_name, read_cover
-from etl.read.decode import MAX_FILE_BYTES, MAX_LINE_CHARS, decode_gazette, decode_text
+from etl.read.decode import (
+    MAX_FILE_BYTES,
+    MAX_LINE_CHARS,
+    decode_gazette,
+    decode_text,
+    read_limited,
+)
 from etl.read.documents import find_documents
 from etl.read.lines import is_page_furniture, strip_markup
 from etl.read.model import Document, Issue, Row, Table, TocEntry
@@ -38,6 +44,7 @@ __all__ = [
     "read_bytes",
     "read_cover",
     "read_issue",
+    "read_limited",
     "read_text",
     "source_format",
     "strip_markup",
@@ -122,7 +129,7 @@ def read_issue(path: str | Path, issue_id: str | None = None) -> Issue:
     for unreadable input."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path)  # the size limit before reading: never the whole of /dev/zero
     except OSError as exc:
         raise GazetteError(f"cannot read file ({exc.strerror})", path) from None
     return read_bytes(data, path, issue_id)

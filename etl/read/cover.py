@@ -9,6 +9,7 @@ from pathlib import Path
 from etl.normalize import DATE_TEXT, parse_cn_date
 from etl.read.documents import ends_with_number, is_document_head
 from etl.read.lines import DATE_LINE, compact
+from etl.read.model import Issue
 
 _ISSUE_NO = re.compile(r"^第\s*(\d{1,3})\s*期$")
 # the publisher's imprint with the date: 云台市人民政府办公室编印 2023年4月10日, 2023年4月10日出版
@@ -43,8 +44,6 @@ def read_cover(lines: list[str]) -> tuple[int | None, int | None, date | None]:
     return year, number, published
 
 
-
-
 _NAME_ID = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年 ]?(?:第)?(\d{1,2})(?:期|(?!\d))")
 
 
@@ -55,3 +54,22 @@ def issue_id_from_name(path: str | Path) -> str | None:
     if not match or not 1 <= int(match.group(2)) <= 99:
         return None
     return f"{match.group(1)}-{int(match.group(2)):02d}"
+
+
+def cover_problems(issue: Issue, today: date) -> list[str]:
+    """Why the cover of ``issue`` cannot be registered as it stands (empty: it can). Pure:
+    the caller passes today's date, so builds stay free of the clock."""
+    problems = []
+    year, number, published = issue.year, issue.number, issue.published_on
+    if year and number and published and not year <= published.year <= year + 1:
+        # an issue is printed in its year, the last ones of a year early in the next
+        problems.append(f"the cover names {year}年第{number}期 but is dated {published}; an "
+                        f"issue of {year} is dated {year} (or early {year + 1}) — correct the "
+                        "year or the date on the cover")
+    if published and published > today:
+        problems.append(f"the cover is dated {published}, after today ({today}) — correct the "
+                        "date on the cover")
+    if not issue.documents and not issue.tables:
+        problems.append("the file holds a cover and nothing else (no documents, no tables) — "
+                        "register the whole issue, not its cover")
+    return problems

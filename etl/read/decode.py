@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,27 @@ from etl.errors import GazetteError
 MAX_LINE_CHARS = 100_000  # a gazette paragraph is a few thousand characters at most
 MAX_FILE_BYTES = 50_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # C0 controls but tab, line feed (\r, \f go)
+# What XML (the workbook), CSV readers and terminals cannot carry: C1 controls (U+0085 ends a
+# line in some readers, U+009B starts a terminal escape) and the 66 Unicode noncharacters
+# (U+FDD0–U+FDEF and the last two code points of every plane: U+FFFE, U+FFFF, U+1FFFE, …)
+_UNCARRIABLE = re.compile("[\x80-\x9f\ufdd0-\ufdef" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)) + "]")
+
+
+def read_limited(path: str | Path) -> bytes:
+    """A file's bytes, refusing one over MAX_FILE_BYTES before reading it: the size from
+    ``stat`` for a regular file, and never more than the limit + 1 bytes read from anything
+    (``/dev/zero``, a FIFO, a file still growing). Raises GazetteError; OSError passes."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) and size > MAX_FILE_BYTES:
+            raise GazetteError(f"file is {size:,} bytes; a gazette issue is well under "
+                               f"{MAX_FILE_BYTES:,}", path)
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise GazetteError(f"more than {MAX_FILE_BYTES:,} bytes; a gazette issue is well "
+                           "under that", path)
+    return data
 
 
 # --- decoding ----------------------------------------------------------------------
@@ -96,6 +119,15 @@ def decode_text(data: bytes, path: str | Path) -> Decoded:
         raise GazetteError(f"control character U+{ord(stray.group()):04X} in the text; a gazette "
                            "text has none — convert the source document again", path,
                            text.count("\n", 0, stray.start()) + 1)
+    odd = _UNCARRIABLE.search(text)
+    if odd:  # would break the workbook's XML, a CSV reader's lines or a terminal
+        code = ord(odd.group())
+        kind = "C1 control character" if code <= 0x9F else "Unicode noncharacter"
+        line = text.count("\n", 0, odd.start()) + 1
+        page = f" (page {pages[line - 1]})" if pages else ""
+        raise GazetteError(f"{kind} U+{code:04X} in the text{page}; XML, spreadsheets and "
+                           "terminals cannot carry it — convert the source document again",
+                           path, line)
     return Decoded(text, notes, pages)
 
 

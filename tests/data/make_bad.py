@@ -407,11 +407,11 @@ case(file="36_heritage_script_name.md",
              f"heritage_sites[site_id=5-1].source_line={line_of(XSS, '5-1' + chr(9))}"])
 UNICODE = list(BASE_18)
 UNICODE.insert(line_of(UNICODE, "## 2018年1-10月份") - 1,
-               "段落\u2028分隔符\u2029与\u0085下一行：一行之内，不是换行")
+               "段落\u2028分隔符\u2029与下一行：一行之内，不是换行")
 UNICODE = replace_cell(UNICODE, "二、固定资产投资", 1, "1639.54\u200b")
 UNICODE = replace_cell(UNICODE, "三、进出口总额", 0, "三、进出口\u202e总额(万美元)")
 case(file="37_unicode_separators.md",
-     why="U+2028/U+2029/U+0085 inside a line, a zero-width space in a number, a bidi override",
+     why="U+2028/U+2029 inside a line, a zero-width space in a number, a bidi override",
      make=lambda: utf8(UNICODE), datasets=READS_15,
      checks=[f"{FAI}.value=", f"{FAI}.flags~number_unreadable",
              f"{IND}[indicator_id=ppi].source_line={line_of(UNICODE, '十、工业生产者出厂价格指数')}",

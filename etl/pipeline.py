@@ -43,6 +43,7 @@ class Build:
     raw: list[RawIssue]
     extractions: dict[str, dict[str, Extraction]] = field(default_factory=dict)
     city: CityProfile | None = None  # the profile of the root built (None: this checkout's)
+    root: Path = ROOT  # the checkout built: datapackage.json lists its datasets/ inputs
 
     @property
     def build_date(self) -> date:
@@ -56,7 +57,7 @@ class Build:
 
     def outputs(self) -> dict[str, bytes]:
         outputs = render_all(self.frames, datasets(), self.build_date, self.issue_rows(),
-                             city=self.city)
+                             city=self.city, datasets_dir=self.root / "datasets")
         outputs.update(self.derived_texts())
         return outputs
 
@@ -170,7 +171,8 @@ def build(root: Path = ROOT, progress: Progress = quiet) -> Build:
         progress(f"[{k}/{len(registered)}] {raw.issue_id}: {len(issue.documents)} documents, "
                  f"{len(issue.tables)} tables → {counts or 'no rows'}")
     frames = assemble(per_issue, ctx, pages={i.issue_id: i.pages for i in issues})
-    return Build(frames, issues, registered, extractions, profile(root / "datasets" / "reference"))
+    return Build(frames, issues, registered, extractions, profile(root / "datasets" / "reference"),
+                 root)
 
 
 def run(root: Path = ROOT, progress: Progress = quiet) -> tuple[Build, list[str]]:

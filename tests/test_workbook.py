@@ -4,6 +4,8 @@ frozen header, autofilter, real Excel dates and numbers, wrapping, print setup, 
 from __future__ import annotations
 
 import io
+import math
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -13,6 +15,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from etl.dictionary import Column, Dataset, all_flags, datasets
+from etl.paths import ROOT
 from etl.workbook import ABOUT, FLAG_NOTES, MAX_WIDTH, display_width, sheet_name, workbook_bytes
 
 
@@ -37,7 +40,7 @@ def _headers(ds):
 
 
 def test_about_sheet_comes_first_then_one_sheet_per_dataset(wb, specs):
-    assert wb.sheetnames == [ABOUT] + [sheet_name(ds) for ds in specs]
+    assert wb.sheetnames == [ABOUT] + [sheet_name(ds) for ds in specs] + ["指标宽表"]
     assert "主要经济指标" in wb.sheetnames
 
 
@@ -64,9 +67,10 @@ def test_about_sheet_names_build_date_issues_sheets_dictionary_and_flags(wb, bui
     assert rows["主要经济指标"][3].value == 15
     flag_rows = {r[0].value: r for r in ws.iter_rows() if r[0].value in all_flags()}
     assert set(flag_rows) == set(all_flags())
-    assert flag_rows["unit_inherited"][1].value == all_flags()["unit_inherited"].zh
-    assert flag_rows["unit_inherited"][3].value == 5  # rows carrying it, counted
-    assert flag_rows["unit_inherited"][4].value == "主要经济指标 5行"
+    assert flag_rows["unit_inherited"][4].value == all_flags()["unit_inherited"].zh
+    assert flag_rows["unit_inherited"][5].value == all_flags()["unit_inherited"].en
+    assert flag_rows["unit_inherited"][1].value == 5  # rows carrying it, counted
+    assert flag_rows["unit_inherited"][2].value == "主要经济指标 5行"
 
 
 def test_dataset_sheets_have_chinese_headers_frozen_and_filtered(wb, build, specs):
@@ -80,8 +84,7 @@ def test_dataset_sheets_have_chinese_headers_frozen_and_filtered(wb, build, spec
         assert ws.max_row == len(build.frames[ds.name]) + 1
         assert all(c.font.bold for c in ws[1])
         assert ws.print_title_rows == "$1:$1"
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        assert ws.page_setup.paperSize == 9  # A4; orientation: tests/test_workbook_print.py
 
 
 def test_cells_are_typed_like_the_dictionary(wb, build, specs):
@@ -159,8 +162,8 @@ def test_synthetic_dataset_dates_booleans_formulas_and_long_text():
         "start_year": pd.array([-206, 1368], dtype="Int64")})
     ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes(
         {"demo": frame}, [ds], date(2018, 12, 15), [])))["示例"]
-    formula_like = ws["A2"]
-    assert formula_like.data_type == "s" and formula_like.value.startswith("=HYPERLINK")
+    formula_like = ws["A2"]  # etl.spreadsheet.safe_xlsx_text, as in every CSV and XLSX
+    assert formula_like.data_type == "s" and formula_like.value == "'=HYPERLINK(\"http://x\")"
     assert ws["B2"].value == datetime(2018, 11, 13) and ws["B2"].number_format == "yyyy-mm-dd"
     assert ws["B3"].value is None
     assert (ws["C2"].value, ws["C3"].value) == ("是", None)
@@ -194,3 +197,166 @@ def test_workbook_is_byte_reproducible(build, specs, data):
     assert stamps == {(2022, 11, 15, 0, 0, 0)}
     core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml").decode()
     assert "2022-11-15T00:00:00Z" in core
+
+
+# --- issue 14: a clerk's workbook in Chinese ---------------------------------------------
+
+
+def _column_cells(ws, i):
+    return [c for (c,) in ws.iter_rows(min_row=2, min_col=i, max_col=i) if c.value is not None]
+
+
+def test_no_english_code_in_a_chinese_column(wb, build, specs):
+    """Every coded column shows the dictionary's Chinese labels; the codes stay in the CSV."""
+    from etl.workbook_labels import is_coded
+    checked = 0
+    for ds in specs:
+        ws = wb[sheet_name(ds)]
+        for i, col in enumerate(ds.columns, start=1):
+            if not is_coded(ds, col):
+                continue
+            relabelled = {str(code) for code in (col.enum or ())
+                          if col.value_label(code, "zh") != str(code)}
+            for cell in _column_cells(ws, i):
+                checked += 1
+                assert cell.value not in relabelled, (ds.name, col.name, cell.value)
+                # and no code is left unlabelled: a Latin snake_case word is a code
+                assert not re.fullmatch(r"[a-z][a-z0-9_]*", str(cell.value)), \
+                    (ds.name, col.name, cell.value)
+    assert checked > 500
+    shown = {(sheet, col.zh): {c.value for c in _column_cells(wb[sheet], i)}
+             for ds in specs for sheet in [sheet_name(ds)]
+             for i, col in enumerate(ds.columns, start=1)}
+    # the examples issue 14 names, each by the dictionary's label (never the code)
+    def label(name, column, code):
+        text = datasets()[name].column(column).value_label(code, "zh")
+        assert text != code
+        return text
+    assert {label("normative_documents", "list_status", "repealed"),
+            label("normative_documents", "list_status", "retained")} \
+        <= shown[("规范性文件清理目录", "清理结果")]
+    assert {label("document_events", "event", "issued"),
+            label("document_events", "event", "listed_retained")} \
+        <= shown[("文件生命周期事件", "事件")]
+    assert label("economic_indicators", "measure", "cumulative_flow") \
+        in shown[("主要经济指标", "指标类型")]
+    assert label("heritage_sites", "geocode_precision", "county") \
+        in shown[("文物保护单位", "定位精度")]
+    # part_of names its total by the indicator's Chinese name (exports ⊂ trade_total)
+    assert shown[("主要经济指标", "所属上级指标")] >= {"进出口总额"}
+    csv = (ROOT / "datasets" / "normative_documents.csv").read_text(encoding="utf-8-sig")
+    assert ",repealed," in csv  # the published CSV keeps the codes
+
+
+def test_about_sheet_has_chinese_descriptions_terms_version_and_changelog(wb, build, specs):
+    from etl.changelog import read_changelog
+    from etl.release import DATA_LICENSE, version_for_frames
+    ws = wb[ABOUT]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    text = "\n".join(str(v) for r in rows for v in r if v is not None)
+    version = version_for_frames(build.frames, build.issue_rows())["version"]
+    assert version in text and re.fullmatch(r"2022-10\+[0-9a-f]{8}", version)
+    assert DATA_LICENSE["terms_zh"] in text and DATA_LICENSE["terms_en"] in text
+    assert "CC-BY-4.0" in text
+    # the dictionary: Chinese description in its own column beside the English one
+    header = next(r for r in rows if r[4] == "中文说明" and r[1] == "列标题 / Header")
+    assert header[5] == "Description (English)"
+    measure = next(r for r in rows if r[0] == "主要经济指标" and r[1] == "指标类型")
+    col = datasets()["economic_indicators"].column("measure")
+    assert measure[5].startswith(col.description)
+    if col.description_zh:
+        assert measure[4].startswith(col.description_zh)
+    zh, en = col.value_label("cumulative_flow", "zh"), col.value_label("cumulative_flow", "en")
+    assert f"{zh}（cumulative_flow）" in measure[4]  # each code beside its label
+    assert f"cumulative_flow = {en}" in measure[5]
+    # flag codes with their Chinese explanation
+    flag = next(r for r in rows if r[0] == "value_missing")
+    assert flag[4] == all_flags()["value_missing"].zh
+    changes = read_changelog(ROOT / "datasets")
+    if changes:  # one row per release, newest first
+        versions = [r[0] for r in rows if isinstance(r[0], str) and r[0] in
+                    {c["version"] for c in changes}]
+        assert versions and versions[-1] == changes[0]["version"]
+
+
+def test_numbers_keep_the_printed_decimals_with_thousands_separators(wb):
+    ws = wb["主要经济指标"]
+    header = [c.value for c in ws[1]]
+    rows = {r[header.index("指标代码")].value: dict(zip(header, r, strict=True))
+            for r in ws.iter_rows(min_row=2)}
+    trade = rows["trade_total"]["数值"]
+    assert trade.value == 799701 and trade.number_format == "#,##0"  # 799,701
+    assert rows["fixed_asset_investment"]["数值"].number_format == "#,##0.00"
+    deposits = rows["deposits_balance"]["数值"]  # printed 3241.50
+    assert deposits.value == 3241.5
+    if "value_raw" in datasets()["economic_indicators"].column_names:
+        assert deposits.number_format == "#,##0.00"  # 3,241.50 as printed
+    else:  # the printed text is not kept yet: as many decimals as the value needs
+        assert deposits.number_format == "#,##0.0"
+    assert rows["cpi"]["比上年同期增长(%)"].value is None
+    assert rows["exports"]["比上年同期增长(%)"].number_format == "#,##0.0"  # 11.0 as printed
+
+
+def test_printed_decimals_come_from_the_raw_text_beside_a_number():
+    """A dataset keeping the printed text (``value_raw``) shows exactly its decimals."""
+    cols = (Column("value", "number", "数值", "Value", "v"),
+            Column("value_raw", "string", "原文数值", "Value as printed", "r"))
+    ds = Dataset("demo", "示例", "Demo", "demo", "示例", cols)
+    frame = pd.DataFrame({"value": [3241.5, 799701.0, 11.0, None, 0.25],
+                          "value_raw": ["3241.50", "799701", "11.0%", "——", None]})
+    ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes(
+        {"demo": frame}, [ds], date(2018, 12, 15), [])))["示例"]
+    assert [c.number_format for c in ws["A"][1:]] == \
+        ["#,##0.00", "#,##0", "#,##0.0", "General", "#,##0.00"]
+    assert ws["A2"].value == 3241.5
+
+
+def test_sheets_have_borders_header_fill_and_cjk_font(wb, data, specs):
+    for ds in specs:
+        ws = wb[sheet_name(ds)]
+        for cell in ws[1]:
+            assert cell.fill.fgColor.rgb.endswith("DDEBF7") and cell.font.bold
+        for row in ws.iter_rows(max_row=min(ws.max_row, 40)):
+            for cell in row:
+                assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+                if isinstance(cell.value, str) and re.search(r"[\u4e00-\u9fff]", cell.value):
+                    # the East-Asian face, marked GB2312, on every cell with Chinese text
+                    assert (cell.font.name, cell.font.charset) == ("等线", 134), cell.coordinate
+    for row in wb[ABOUT].iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and re.search(r"[\u4e00-\u9fff]", cell.value):
+                assert cell.font.name == "等线", cell.coordinate
+    theme = zipfile.ZipFile(io.BytesIO(data)).read("xl/theme/theme1.xml").decode()
+    assert theme.count('<a:ea typeface="等线"/>') == 2
+    assert theme.count('<a:font script="Hans" typeface="等线"/>') == 2
+
+
+def test_row_heights_never_clip(wb):
+    """Every wrapped row, 说明 included, is at least as tall as its text needs: each line at
+    least ceil(width / column width) lines of a CJK face 1.45 em tall. (The old workbook gave
+    15 pt per line of 11 pt text: Noto Sans CJK needs 16, so 说明's rows overlapped.)"""
+    from etl.workbook_about import ABOUT_WIDTHS
+    checked = 0
+    for ws in wb.worksheets:
+        spans = {}
+        for rng in ws.merged_cells.ranges:
+            spans[(rng.min_row, rng.min_col)] = sum(
+                ws.column_dimensions[get_column_letter(c)].width
+                for c in range(rng.min_col, rng.max_col + 1))
+        for row in ws.iter_rows():
+            need = 0.0
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+                    continue
+                width = spans.get((cell.row, cell.column)) or \
+                    ws.column_dimensions[get_column_letter(cell.column)].width
+                lines = sum(max(1, math.ceil(display_width(line) / width))
+                            for line in cell.value.split("\n"))
+                if lines > 1:
+                    need = max(need, lines * (cell.font.sz or 11) * 1.45)
+            if need:
+                checked += 1
+                height = ws.row_dimensions[row[0].row].height
+                assert height and height >= need, (ws.title, row[0].row, height, need)
+    assert checked > 100
+    assert sum(ABOUT_WIDTHS) > 100

@@ -74,3 +74,42 @@ def test_new_columns_keep_the_seed_as_it_was(indicators):
     assert indicators.loc["loans_balance", "section_zh"] == "金融机构存款余额"
     assert indicators.loc["cpi", "section_zh"] == "居民消费价格总指数"
     assert not indicators["quality_flags"].fillna("").str.contains("period_year_from_issue").any()
+
+
+def test_printed_text_is_kept_beside_each_number(indicators):
+    """value_raw / yoy_pct_raw hold the cells exactly as datasets/raw/…2018-16.md prints them
+    (its table is the only indicator table of the two seed issues; 2022-10 prints none), so
+    the workbook can show 3241.50 and 11.0 with their trailing zeros."""
+    from tests.conftest import ISSUE_2018
+
+    lines = ISSUE_2018.read_text(encoding="utf-8").splitlines()
+    for indicator, row in indicators.iterrows():
+        cells = lines[row["source_line"] - 1].split("\t") + ["", ""]
+        for raw, printed in ((row["value_raw"], cells[1]), (row["yoy_pct_raw"], cells[2])):
+            assert (pd.isna(raw) and printed == "") or raw == printed, (indicator, raw, printed)
+    assert indicators.loc["deposits_balance", "value_raw"] == "3241.50"
+    assert indicators.loc["deposits_balance", "value"] == 3241.5
+    assert indicators.loc["loans_balance", "value_raw"] == "2873.20"
+    assert indicators.loc["trade_total", "value_raw"] == "799701"
+    assert indicators.loc["exports", "yoy_pct_raw"] == "11.0"
+    iva = indicators.loc["industrial_value_added"]
+    assert pd.isna(iva["value_raw"]) and iva["yoy_pct_raw"] == "-6.3"
+    assert pd.isna(indicators.loc["cpi", "yoy_pct_raw"])  # the index rows print no growth
+
+
+def test_placeholders_and_words_are_kept_as_printed():
+    """——, … and 持平 (made-up month-and-cumulative table of test_indicator_layouts): the
+    number stays empty or 0 with its flag, the text as printed beside it."""
+    from tests.test_indicator_layouts import MONTH_AND_CUMULATIVE, extract, one
+
+    frame = extract(MONTH_AND_CUMULATIVE)
+    retail = one(frame, "retail_sales", "month")
+    assert (retail["yoy_pct"], retail["yoy_pct_raw"]) == (0.0, "持平")
+    cpi = one(frame, "cpi", "month")
+    assert pd.isna(cpi["yoy_pct"]) and cpi["yoy_pct_raw"] == "——"
+    assert cpi["value_raw"] == "102.8"
+    rate = frame[(frame["indicator_zh"] == "城镇登记失业率")].set_index("period_kind")
+    assert pd.isna(rate.loc["month", "value"]) and rate.loc["month", "value_raw"] == "…"
+    # a growth column printing percentage points gives change_pp; yoy_pct_raw stays empty
+    assert rate.loc["cumulative", "change_pp"] == -0.2
+    assert pd.isna(rate.loc["cumulative", "yoy_pct_raw"])

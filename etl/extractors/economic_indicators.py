@@ -31,7 +31,9 @@ ones any reader of Chinese statistical tables recognises, from the ``Table`` mod
   the table's (``单位：亿元``) > the catalogue's; never guessed.
 - **cells**: ``——`` / ``-`` (not applicable) and ``…`` (not available) are empty with a flag
   saying which; ``持平`` is growth 0 printed as words; ``提高0.3个百分点`` is a change in
-  percentage points (``change_pp``), never a growth rate.
+  percentage points (``change_pp``), never a growth rate. ``value_raw`` and ``yoy_pct_raw``
+  keep the cell each number was read from as printed (``3241.50``, ``——``, ``持平``), so a
+  reader can show the decimals the gazette printed.
 
 Names and header words are matched simplified (``etl.normalize.to_simplified``), half-width
 and without spaces; ``indicator_raw`` keeps the cell as printed.
@@ -277,6 +279,7 @@ class Cell:
     flags: list[str] = field(default_factory=list)
     points: bool = False  # a change in percentage points
     blank: bool = True
+    raw: str | None = None  # the cell as printed (3241.50, ——, 持平): the decimals it shows
 
 
 def _placeholder(text: str) -> str | None:
@@ -295,18 +298,18 @@ def _read_cell(text: str, role: str) -> Cell:
     prefix = "value" if role == "value" else "yoy"
     mark = _placeholder(raw)
     if mark:
-        return Cell(None, [f"{prefix}_{mark}"], blank=False)
+        return Cell(None, [f"{prefix}_{mark}"], blank=False, raw=raw)
     if role != "value":
         squeezed = re.sub(r"^(?:同比|比上年|比去年|较上年|较去年)", "", _key(raw))
         if squeezed == "持平":
             points = role == "change_pp"
             return Cell(0.0, ["change_pp_printed_as_words" if points else "yoy_printed_as_words"],
-                        points=points, blank=False)
+                        points=points, blank=False, raw=raw)
         match = _GROWTH_TEXT.match(squeezed)
         if match and (match.group("word") or match.group("tail")):
             word, tail = match.group("word"), match.group("tail") or ""
             if word and word not in _WORDS_UP + _WORDS_DOWN:
-                return Cell(None, ["number_unreadable"], blank=False)
+                return Cell(None, ["number_unreadable"], blank=False, raw=raw)
             number = float(match.group("num"))
             if word in _WORDS_DOWN:
                 number = -abs(number)
@@ -315,10 +318,11 @@ def _read_cell(text: str, role: str) -> Cell:
                 if word else []
             if tail == "倍" and not points:  # 增长2.4倍 = +240 %
                 number, flags = number * 100, ["yoy_printed_as_words"]
-            return Cell(number, flags, points=points, blank=False)
+            return Cell(number, flags, points=points, blank=False, raw=raw)
     cleaned = raw[:-1] if raw.endswith(("%", "％")) and len(raw) > 1 else raw
     parsed = parse_number(cleaned)
-    return Cell(parsed.value, list(parsed.flags), points=role == "change_pp", blank=False)
+    return Cell(parsed.value, list(parsed.flags), points=role == "change_pp", blank=False,
+                raw=raw)
 
 
 # --- row labels ------------------------------------------------------------------------------
@@ -912,15 +916,20 @@ class TableReader:
         period_label = f"{year}年{first}-{last}月" if first != last else f"{year}年{last}月"
         flags = list(flags) + (["period_year_from_issue"] if from_issue else [])
         value = growth = points = None
+        value_raw = growth_raw = None  # the text of the cell each number was read from
         has_value_column = False
         for col, cell in cells:
             flags += cell.flags
             if col.role == "value":
                 has_value_column = True
+                if value is None and (cell.value is not None or value_raw is None):
+                    value_raw = cell.raw  # a placeholder (——) is kept until a number comes
                 value = cell.value if value is None else value
             elif cell.points:
                 points = cell.value if points is None else points
             elif growth is None:
+                if cell.value is not None or growth_raw is None:
+                    growth_raw = cell.raw
                 growth = cell.value
         if value is None and has_value_column and not any(
                 f in flags for f in ("value_not_applicable", "value_not_available")):
@@ -947,7 +956,8 @@ class TableReader:
             "indicator_zh": entry["indicator_zh"], "indicator_en": entry["indicator_en"],
             "indicator_raw": label.raw, "section": self.section,
             "section_zh": _to_simplified(self.section_zh) or None, "part_of": part_of, "unit": unit,
-            "measure": entry["measure"], "value": value, "yoy_pct": growth,
+            "measure": entry["measure"], "value": value, "value_raw": value_raw,
+            "yoy_pct": growth, "yoy_pct_raw": growth_raw,
             "change_pp": points,
             "index_change_pct_derived": round(derived, 6) if derived is not None else None,
             "source_agency": None, "source_issue": self.issue.issue_id,

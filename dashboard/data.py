@@ -1,7 +1,8 @@
 """The one place the dashboard reads files: published datasets, county outlines, workbook.
 
-Each dataset is read from its Parquet file once per process and typed by the data
-dictionary (``etl.dictionary.coerce``). A dataset that is not published yet, or whose file
+Each dataset is read from its Parquet file once per process by ``etl.load.load``, the
+loader analysts and `etl check` use (the same dtypes: categories as pandas Categoricals in
+declared order, numbers float64). A dataset that is not published yet, or whose file
 no longer matches the dictionary, reads as ``None`` and its page says 暂无数据 instead of
 failing. ``LYG_DATASETS_DIR`` points the app at another copy of ``datasets/`` (tests use it
 to add a second reporting period); nothing here takes a path from a request.
@@ -20,6 +21,7 @@ import pandas as pd
 
 from etl import dictionary
 from etl.geo.gazetteer import COUNTIES_FILE
+from etl.load import load as load_dataset
 from etl.paths import DATASETS_DIR, WORKBOOK_NAME
 
 ENV_DIR = "LYG_DATASETS_DIR"
@@ -35,17 +37,12 @@ def datasets_dir() -> Path:
 @cache
 def load(name: str) -> pd.DataFrame | None:
     """The published dataset ``name``, typed by the dictionary; ``None`` when absent."""
-    try:
-        spec = dictionary.dataset(name)
-    except KeyError:
+    if name not in dictionary.datasets() or not (datasets_dir() / f"{name}.parquet").exists():
         return None
-    path = datasets_dir() / f"{name}.parquet"
-    if not path.exists():
-        return None
-    try:
-        return dictionary.coerce(pd.read_parquet(path), spec)
+    try:  # the analysts' loader: the same dtypes, checks and file as etl.load
+        return load_dataset(name, datasets_dir())
     except (ValueError, TypeError, OSError) as exc:  # stale file mid-rebuild: show 暂无数据
-        log.warning("cannot load %s: %s", path, exc)
+        log.warning("cannot load %s: %s", name, exc)
         return None
 
 

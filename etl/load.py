@@ -30,10 +30,15 @@ if TYPE_CHECKING:
     from etl.dictionary import Dataset
 
 ENV_VAR = "LYG_DATASETS_DIR"
-# dictionary type → the dtype load() gives it
-DTYPES = {"string": "string", "year_month": "string", "category": "category",
-          "date": "datetime64[s]", "integer": "Int64", "number": "float64",
-          "boolean": "boolean"}
+
+def __getattr__(name: str) -> object:
+    # DTYPES: dictionary type → the dtype load() gives it, read from the one map
+    # (etl.dictionary.TYPES) when asked for, so `import etl` stays free of pandas
+    if name == "DTYPES":
+        from etl.dictionary import TYPES
+
+        return {kind: spec.dtype for kind, spec in TYPES.items()}
+    raise AttributeError(name)
 
 
 def resolve_dir(path: str | Path | None = None) -> Path:
@@ -54,17 +59,64 @@ def load(name: str | None = None, datasets_dir: str | Path | None = None) -> pd.
 
     spec = dataset(name)  # KeyError naming the known datasets
     where = resolve_dir(datasets_dir)
+    _refuse_a_mixed_set(where)
     parquet, csv = where / f"{name}.parquet", where / f"{name}.csv"
     if parquet.exists():
-        raw = _read_parquet(parquet)
+        path, raw = parquet, _read_parquet(parquet)
     elif csv.exists():
-        raw = _read_csv(csv, spec)
+        path, raw = csv, read_csv(csv, spec)
     else:
         raise FileNotFoundError(
             f"{name} is declared in the data dictionary but not published in {where} "
             f"(no {name}.parquet or {name}.csv) — run `python -m etl build`")
-    _check_columns(raw, spec, parquet if parquet.exists() else csv)
-    return typed(raw, spec)
+    _check_columns(raw, spec, path)
+    try:
+        frame = typed(raw, spec)
+    except (ValueError, TypeError) as exc:
+        raise BrokenDatasetError(f"{path}: values do not fit the data dictionary ({exc}) "
+                                 f"{_FIX}") from None
+    check_keys(frame, spec, path)
+    return frame
+
+
+_FIX = "— republish it with `python -m etl build` (or restore it: `git checkout -- datasets/`)"
+
+
+def _refuse_a_mixed_set(where: Path) -> None:
+    """A publish killed in the middle of its commit leaves files of two builds side by side;
+    reading them would mix two versions of the data silently."""
+    from etl.publish import COMMIT_MARKER, STAGING, interrupted_publish
+
+    if (where / STAGING / COMMIT_MARKER).exists():
+        raise BrokenDatasetError(interrupted_publish(where) or str(where))
+
+
+class BrokenDatasetError(ValueError):
+    """A published file that cannot be read as its dictionary declares; names file and fix."""
+
+
+def check_keys(frame: pd.DataFrame, spec: Dataset, path: Path | str) -> None:
+    """Refuse a frame whose required columns hold nulls or whose primary key repeats."""
+    for col in spec.columns:
+        if col.required and frame[col.name].isna().any():
+            row = int(frame.index[frame[col.name].isna()][0])
+            raise BrokenDatasetError(f"{path}: required column {col.name} is empty in data "
+                                     f"row {row + 1} {_FIX}")
+    key = list(spec.primary_key)
+    if key:
+        # a key part that is not required may be empty (a document without a number), but
+        # never the whole key
+        null = frame[key].isna().all(axis=1)
+        if null.any():
+            row = int(frame.index[null][0])
+            raise BrokenDatasetError(f"{path}: primary key ({', '.join(key)}) is empty in data "
+                                     f"row {row + 1} {_FIX}")
+        repeated = frame.duplicated(key, keep=False)
+        if repeated.any():
+            rows = [int(i) + 1 for i in frame.index[repeated][:4]]
+            value = ", ".join(str(frame.loc[frame.index[repeated][0], k]) for k in key)
+            raise BrokenDatasetError(f"{path}: primary key ({', '.join(key)}) = ({value}) "
+                                     f"repeats in data rows {rows} {_FIX}")
 
 
 def typed(frame: pd.DataFrame, spec: Dataset) -> pd.DataFrame:
@@ -74,8 +126,10 @@ def typed(frame: pd.DataFrame, spec: Dataset) -> pd.DataFrame:
     out = {}
     for col in spec.columns:
         values = frame[col.name]
+        if col.type in ("string", "year_month", "category"):
+            values = values.astype("string").replace("", pd.NA)  # "" is missing, never text
         if col.type == "category":
-            text = values.astype("string")
+            text = values
             categories = list(col.enum or sorted(text.dropna().unique()))
             undeclared = text.notna() & ~text.isin(categories)
             if undeclared.any():
@@ -83,11 +137,11 @@ def typed(frame: pd.DataFrame, spec: Dataset) -> pd.DataFrame:
                                  f"{sorted(set(text[undeclared]))}")
             out[col.name] = pd.Categorical(text, categories=categories)
         elif col.type == "date":
-            out[col.name] = pd.to_datetime(values).astype(DTYPES["date"])
+            out[col.name] = pd.to_datetime(values, errors="raise").astype(col.dtype)
         elif col.type in ("integer", "number"):
-            out[col.name] = pd.to_numeric(values).astype(DTYPES[col.type])
+            out[col.name] = pd.to_numeric(values, errors="raise").astype(col.dtype)
         else:
-            out[col.name] = values.astype(DTYPES[col.type])
+            out[col.name] = values.astype(col.dtype)
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
@@ -144,7 +198,7 @@ def describe(name: str) -> pd.DataFrame:
     rows = []
     for col in spec.columns:
         rows.append({"column": col.name, "zh": col.zh, "en": col.en, "type": col.type,
-                     "dtype": DTYPES[col.type], "required": col.required,
+                     "dtype": col.dtype, "required": col.required,
                      "values": ", ".join(map(str, col.enum)) if col.enum else "",
                      "description": col.description})
     return pd.DataFrame(rows).set_index("column")
@@ -170,20 +224,36 @@ def _published_rows(where: Path, name: str) -> int | None:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     # to_pandas keeps Arrow nulls as None/NaN/NaT; typed() turns them into the pandas NAs
-    return pq.read_table(path).to_pandas(types_mapper=None, date_as_object=True)
+    try:
+        return pq.read_table(path).to_pandas(types_mapper=None, date_as_object=True)
+    except (pa.ArrowException, OSError) as exc:
+        raise BrokenDatasetError(f"{path}: not a readable Parquet file ({exc}) {_FIX}") from None
 
 
-def _read_csv(path: Path, spec: Dataset) -> pd.DataFrame:
+def read_csv(path: Path, spec: Dataset) -> pd.DataFrame:
+    """A published CSV as text values (the one CSV reader: load, `etl check`, tests). An
+    empty cell is a missing value, never ""; the CSV's spreadsheet-safety apostrophe
+    (etl.spreadsheet) is taken off again, so values equal the Parquet's."""
     import pandas as pd
 
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame = frame.replace("", None)  # an empty cell is a missing value, never ""
+    from etl.spreadsheet import unsafe_text
+
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise BrokenDatasetError(f"{path}: not a readable CSV ({exc}) {_FIX}") from None
+    frame = frame.replace("", None)
     for col in spec.columns:
-        if col.type == "boolean" and col.name in frame.columns:
-            frame[col.name] = frame[col.name].map({"true": True, "false": False})
+        if col.name not in frame.columns:
+            continue
+        if col.type == "boolean":
+            frame[col.name] = frame[col.name].map({"true": True, "false": False, None: None})
+        elif col.type in ("string", "category", "year_month"):
+            frame[col.name] = frame[col.name].map(unsafe_text, na_action="ignore")
     return frame
 
 
@@ -193,3 +263,27 @@ def _check_columns(frame: pd.DataFrame, spec: Dataset, path: Path) -> None:
         extra = [c for c in frame.columns if c not in spec.column_names]
         raise ValueError(f"{path}: columns differ from the data dictionary (missing {missing}, "
                          f"undeclared {extra}) — the file is stale: run `python -m etl build`")
+
+
+def rests_on(*frames: pd.DataFrame, datasets_dir: str | Path | None = None,
+             lang: str = "en") -> str:
+    """One sentence saying which gazette issues the rows of ``frames`` come from, and that
+    nothing published after the newest ingested issue is in the data — to print beside every
+    conclusion drawn from them."""
+    from etl.manifest import read_manifest
+
+    used = sorted({str(i) for f in frames if "source_issue" in f.columns
+                   for i in f["source_issue"].dropna().unique()})
+    raw = resolve_dir(datasets_dir) / "raw" / "manifest.csv"
+    issues = read_manifest(raw) if raw.exists() else []
+    published = {r.issue_id: r.published_on for r in issues}
+    newest = max(published.values(), default=None)
+    if lang == "zh":
+        names = "、".join(f"{i[:4]}年第{int(i[5:])}期" for i in used) or "（无）"
+        tail = f"；{newest}以后公布的变化尚未收录" if newest else ""
+        return f"依据{len(used)}期公报：{names}（共收录{len(issues)}期）{tail}。"
+    names = ", ".join(f"{i} (published {published[i]})" if i in published else i
+                      for i in used) or "none"
+    tail = f"; anything the gazette published after {newest} is not in the data" if newest else ""
+    return (f"Rests on {len(used)} gazette issue{'s' if len(used) != 1 else ''}: {names} "
+            f"(of {len(issues)} ingested){tail}.")

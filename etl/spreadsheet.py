@@ -21,11 +21,22 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def needs_prefix(text: str) -> bool:
+    """Would a spreadsheet read ``text`` as a formula (or is it an apostrophe before one, so
+    that the prefix stays reversible)?"""
+    if text.startswith("'"):
+        return needs_prefix(text[1:])
+    return text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text)
+
+
 def safe_text(text: str) -> str:
     """``text`` as a spreadsheet will show it, never evaluate it."""
-    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    return "'" + text if needs_prefix(text) else text
+
+
+def unsafe_text(text: str) -> str:
+    """The text ``safe_text`` was given back (for readers of the published CSVs)."""
+    return text[1:] if text.startswith("'") and needs_prefix(text[1:]) else text
 
 
 def safe_xlsx_text(text: str) -> str:

@@ -16,7 +16,9 @@ Rules, in order (each answer carries the event rows that justify it):
   (``lapsed``: 宣布失效, 停止执行, 不再执行) or past a revision deadline
   (``revision_deadline``: …前完成修订，逾期自动失效) with no amendment between the mark
   for revision and the deadline → ``expired`` (已失效) — whichever came first, a repeal on
-  the same day winning;
+  the same day winning; a term an amendment deleted before it ran out (``expiry_removed``,
+  derived from document_amendments and flagged ``derived_from_amendment``) no longer ends
+  the document;
 - issued but its effective date still ahead → ``not_yet_effective``;
 - otherwise ``in_force``, or ``in_force_marked_for_revision`` when a cleanup (or a
   revision deadline) marked it 修改 and no amendment has followed the latest mark yet.
@@ -33,22 +35,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from etl.dictionary import value_label, value_lists
 from etl.normalize import parse_doc_number
 
-STATUSES = ("in_force", "in_force_marked_for_revision", "not_yet_effective", "repealed",
-            "expired", "not_yet_issued", "unknown")
+# the statuses and their zh/en labels are declared once: etl/dictionary/_values.yaml, ``status``
+STATUSES = tuple(v.code for v in value_lists()["status"])
 REPEALS = ("repealed", "listed_repealed")
 LAPSES = ("lapsed",)
-
-_LABELS = {
-    "zh": {"in_force": "有效", "in_force_marked_for_revision": "有效（需修改）",
-           "not_yet_effective": "已发布，尚未施行", "repealed": "已废止", "expired": "已失效",
-           "not_yet_issued": "尚未发布", "unknown": "未知"},
-    "en": {"in_force": "in force", "in_force_marked_for_revision":
-           "in force, marked for revision", "not_yet_effective": "issued, not yet effective",
-           "repealed": "repealed", "expired": "expired", "not_yet_issued": "not yet issued",
-           "unknown": "unknown"},
-}
 
 
 @dataclass(frozen=True)
@@ -80,7 +73,7 @@ class DocumentStatus:
         return self.status in ("in_force", "in_force_marked_for_revision")
 
     def label(self, lang: str = "zh") -> str:
-        return _LABELS[lang][self.status]
+        return value_label("status", self.status, lang)
 
 
 def normal_number(doc_number: str) -> str:
@@ -141,9 +134,15 @@ def _summary(events: pd.DataFrame, on: date) -> pd.DataFrame:
     out = pd.DataFrame(index=numbers)
     kind, past = ev["event"], ev["date"] <= day
     repeal, lapse = kind.isin(REPEALS), kind.isin(LAPSES)
+    # an amendment that deletes the validity clause (expiry_removed, derived and flagged)
+    # cancels every term that had not yet run out on the day it took effect
+    removed = ev[kind == "expiry_removed"].groupby("doc_number")["date"].max()
+    removed_on = ev[["doc_number"]].join(removed.rename("removed_on"), on="doc_number")[
+        "removed_on"]
+    term = (kind == "expires") & ~(removed_on.notna() & (ev["date"] >= removed_on))
     for column, mask, last in (
             ("issued_on", kind == "issued", False), ("effective_from", kind == "effective", False),
-            ("expires_on", kind == "expires", True),  # a later notice may extend the term
+            ("expires_on", term, True),  # a later notice may extend the term
             ("last_amended_on", (kind == "amended") & past, True),
             ("marked_for_revision_on", (kind == "marked_for_revision") & past, True)):
         out[column] = _first(ev, mask, last)["date"]
@@ -209,7 +208,7 @@ def status_on(doc_number: str, on: date, events: pd.DataFrame) -> DocumentStatus
     lapse = pd.Timestamp(row["scheduled_lapse_on"]) if pd.notna(
         row["scheduled_lapse_on"]) else None
     shown = (when <= pd.Timestamp(on)) | \
-        kind.isin(["issued", "effective", "expires", "revision_deadline"]) | \
+        kind.isin(["issued", "effective", "expires", "expiry_removed", "revision_deadline"]) | \
         (kind.isin(REPEALS) & (when == scheduled)) | (kind.isin(LAPSES) & (when == lapse))
     status = str(row["status"])
     return DocumentStatus(

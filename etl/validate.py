@@ -13,14 +13,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from etl.dictionary import Dataset
+from etl.dictionary import TYPES, Dataset
 from etl.errors import GazetteError
 
-_PANDERA_DTYPES = {
-    "string": pd.StringDtype(), "category": pd.StringDtype(), "year_month": pd.StringDtype(),
-    "integer": pd.Int64Dtype(), "number": pd.Float64Dtype(), "boolean": pd.BooleanDtype(),
-    "date": "datetime64[s]",
-}
+_PANDERA_DTYPES = {kind: spec.dtype for kind, spec in TYPES.items()}  # the one type map
 
 
 def _flag_check(ds: Dataset) -> pa.Check:

@@ -100,18 +100,22 @@ def test_deleting_the_five_year_term_is_a_flagged_derived_effect(edits):
     assert edits["validity_effect"].notna().sum() == 1
 
 
-def test_derived_events_wait_for_the_event_type(build, edits):
-    assert not amendments.DERIVED_EVENTS
+def test_a_deleted_validity_clause_is_a_flagged_expiry_removed_event(build, edits):
+    # 连政发〔2018〕137号 point 12 deletes 施行期限暂定五年 from 连政规发〔2013〕2号 (line 149)
+    assert amendments.DERIVED_EVENTS
     events = build.frames["document_events"]
-    assert not (events["event"].astype(str) == "expiry_removed").any()
+    derived = events[events["event"].astype(str) == "expiry_removed"]
+    assert len(derived) == 1
+    (row,) = derived.to_dict("records")
+    assert (row["doc_number"], row["by_doc"], row["source_issue"], row["source_line"]) == (
+        LIFTS, "连政发〔2018〕137号", "2018-16", 149)
+    assert row["quality_flags"] == "derived_from_amendment;event_date_inferred"
+    assert str(row["date"].date()) == "2018-11-04"
     lifts = events[events["doc_number"] == LIFTS]
-    assert not (lifts["event"].astype(str) == "expires").any()  # never silently
-    row = _line(edits, 149).to_dict()
-    row["quality_flags"] = row["quality_flags"].split(";")
-    (event,) = derived_events(row)
-    assert (event["doc_number"], event["event"], event["by_doc"], event["source_line"]) == (
-        LIFTS, "expiry_removed", "连政发〔2018〕137号", 149)
-    assert event["quality_flags"] == ["derived_from_amendment", "event_date_inferred"]
+    assert not (lifts["event"].astype(str) == "expires").any()  # no term is invented
+    from etl.status import status_on
+    status = status_on(LIFTS, build.build_date, events)
+    assert status.status == "in_force" and "expiry_removed" in set(status.evidence["event"])
 
 
 # --- made-up decisions, written the way other cities write them -----------------------------

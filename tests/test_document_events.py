@@ -313,5 +313,6 @@ def test_shared_flag_codes_mean_the_same_in_every_dataset():
     assert dataset("document_events").order == 40
     from etl.extractors.document_events import EVENTS
     assert dataset("document_events").column("event").enum == EVENTS == (
-        "issued", "published", "effective", "expires", "amended", "repealed", "lapsed",
-        "listed_retained", "listed_repealed", "marked_for_revision", "revision_deadline")
+        "issued", "published", "effective", "expires", "expiry_removed", "amended", "repealed",
+        "lapsed", "listed_retained", "listed_repealed", "marked_for_revision",
+        "revision_deadline")

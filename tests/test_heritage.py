@@ -56,7 +56,7 @@ def test_twenty_three_sites_of_the_fifth_batch(sites):
 
 
 def test_category_counts_and_english_names(sites):
-    assert sites["category_zh"].value_counts().to_dict() == {
+    assert sites["category_zh"].value_counts()[lambda n: n > 0].to_dict() == {
         "古遗址": 1, "古墓葬": 1, "古建筑": 5, "石窟寺及石刻": 4, "近现代重要史迹": 12}
     assert sites.loc["5-1", "category_en"] == "Ancient site"
     assert sites.loc["5-8", "category_en"] == "Cave temple and stone carving"

@@ -25,7 +25,7 @@ def _flags(row):
 
 
 def test_counts_44_138_21(registry):
-    assert registry["list_status"].value_counts().to_dict() == {"retained": 138, "repealed": 44}
+    assert registry["list_status"].value_counts()[lambda n: n > 0].to_dict() == {"retained": 138, "repealed": 44}
     retained = registry[registry["list_status"] == "retained"]
     assert int(retained["needs_revision"].sum()) == 21
     assert set(retained["remark"].dropna()) == {"修改"}

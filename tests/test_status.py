@@ -241,3 +241,18 @@ def test_status_table_has_the_lapse_columns():
     assert (row["status"], row["lapsed_on"], row["lapsed_by"]) == \
         ("expired", date(2010, 7, 1), "A")
     assert row["revision_deadline"] is None
+
+
+def test_a_deleted_validity_clause_removes_the_term_it_had_not_yet_reached():
+    # 施行期限暂定五年 deleted by an amendment before the five years ran out (连政发〔2018〕137号
+    # point 12 does this to 连政规发〔2013〕2号): the document does not expire
+    events = _events(("issued", "2013-02-28", None), ("expires", "2018-03-31", None),
+                     ("expiry_removed", "2018-01-04", "连政发〔2018〕137号"))
+    kept = status_on("连政规发〔2001〕1号", date(2019, 1, 1), events)
+    assert (kept.status, kept.expires_on) == ("in_force", None)
+    assert "expiry_removed" in set(kept.evidence["event"])
+    assert status_table(events, date(2019, 1, 1))["status"].tolist() == ["in_force"]
+    # a term that had already run out is not revived by a later deletion
+    late = _events(("issued", "2013-02-28", None), ("expires", "2017-12-31", None),
+                   ("expiry_removed", "2018-01-04", "连政发〔2018〕137号"))
+    assert status_on("连政规发〔2001〕1号", date(2019, 1, 1), late).status == "expired"

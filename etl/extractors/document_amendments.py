@@ -39,13 +39,12 @@ from etl.read import Document, Issue, strip_markup
 
 DATASETS = ("document_amendments",)
 
-ACTIONS = ("modify", "delete", "delete_text", "replace_text", "add", "renumber")
-VALIDITY_EFFECTS = ("expiry_removed", "expiry_changed")
+# the actions and validity effects are declared in etl/dictionary/_values.yaml
+# (dataset("document_amendments").column("action").enum)
 
-# Derived validity events go into document_events only when that dataset declares the
-# event type ``expiry_removed`` and the flag ``derived_from_amendment`` (and etl.status
-# knows the rule); until then they stay in document_amendments.validity_effect.
-DERIVED_EVENTS = False
+# Derived validity events go into document_events (event ``expiry_removed`` or a new
+# ``expires``, flagged ``derived_from_amendment``; etl.status applies them).
+DERIVED_EVENTS = True
 DERIVED_FLAG = "derived_from_amendment"
 
 _NUM = r"[一二三四五六七八九十百零〇两\d]{1,5}"

@@ -25,8 +25,8 @@ from etl.read import Document, Issue, strip_markup
 
 DATASETS = ("document_events",)
 
-EVENTS = ("issued", "published", "effective", "expires", "amended", "repealed", "lapsed",
-          "listed_retained", "listed_repealed", "marked_for_revision", "revision_deadline")
+# the event codes in their declared order (etl/dictionary/_values.yaml, list ``event``)
+EVENTS = dataset("document_events").column("event").enum or ()
 
 _AMENDS = re.compile(r"作出如下修改|作如下修改|予以修改|修改如下|进行修改|作出修改")
 _REPEALS = re.compile(r"废止")

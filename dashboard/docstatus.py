@@ -22,11 +22,86 @@ TASKS = "task_assignments"
 LISTING_EVENTS = ("listed_retained", "listed_repealed")
 
 
+@lru_cache(maxsize=1)
 def events() -> pd.DataFrame | None:
+    """The lifecycle events by date (sorted once per process: callers must not mutate)."""
     frame = data.load(EVENTS)
     if frame is None:
         return None
     return frame.sort_values(["date", "doc_number"], kind="stable").reset_index(drop=True)
+
+
+# --- what a status rests on: the issues ingested, and the newest one's date ---------------
+
+
+def issues() -> list[dict]:
+    """The ingested issues (issue_id, published_on as a date), oldest first; an issue whose
+    date does not parse is left out (it cannot bound anything)."""
+    out = []
+    for issue in data.issues():
+        try:
+            day = date.fromisoformat(str(issue["published_on"])[:10])
+        except ValueError:
+            continue
+        out.append({"issue_id": str(issue["issue_id"]), "published_on": day})
+    return sorted(out, key=lambda i: (i["published_on"], i["issue_id"]))
+
+
+def data_date() -> date | None:
+    """The publication date of the newest issue: the data say nothing about later days."""
+    found = issues()
+    return found[-1]["published_on"] if found else None
+
+
+def default_date() -> date:
+    """The status date a page opens on: the newest issue's date (today when none is known,
+    e.g. a copy of datasets/ without raw/manifest.csv)."""
+    return data_date() or date.today()
+
+
+def issue_name(issue_id: str, lang: str) -> str:
+    """2022-10 → 2022年第10期 / issue 10 of 2022 (an id of another shape as it is)."""
+    year, _, number = issue_id.partition("-")
+    if not (year.isdigit() and number.isdigit()):
+        return issue_id
+    return t("issue_name", lang).format(year=year, number=int(number))
+
+
+def issues_until(on: date) -> list[dict]:
+    """The issues published on or before ``on``: what a status on that day rests on."""
+    return [i for i in issues() if i["published_on"] <= on]
+
+
+def basis(issue_ids: list[str], lang: str) -> str:
+    """依据2018年第16期、2022年第10期 / based on issue 16 of 2018, issue 10 of 2022."""
+    if not issue_ids:
+        return t("basis_none", lang)
+    return t("basis", lang).format(issues=listing([issue_name(i, lang) for i in issue_ids],
+                                                   lang))
+
+
+def status_basis(on: date, lang: str) -> str:
+    """What a status on ``on`` rests on: every issue published by then (a repeal may be in
+    any of them)."""
+    return basis([i["issue_id"] for i in issues_until(on)], lang)
+
+
+def data_until(lang: str) -> str | None:
+    """数据截至 2022-11-15（2022年第10期） — None when no issue is known."""
+    found = issues()
+    if not found:
+        return None
+    newest = found[-1]
+    return t("data_until", lang).format(date=newest["published_on"].isoformat(),
+                                        issue=issue_name(newest["issue_id"], lang))
+
+
+def beyond_data(on: date, lang: str) -> str | None:
+    """The caveat for a status date past the newest issue, else None."""
+    newest, text = data_date(), data_until(lang)
+    if newest is None or text is None or on <= newest:
+        return None
+    return text + t("later_not_in", lang)
 
 
 def cleanup_date() -> pd.Timestamp | None:
@@ -156,6 +231,9 @@ def status(number: str, on: date) -> DocumentStatus:
     return status_on(number, on, ev if ev is not None else _no_events())
 
 
+# Status tables are cached per date (an official moves between a few dates), and the
+# per-number answers per (date, language) as plain dicts, so a callback over 100 000 rows
+# is a dictionary look-up per row rather than a pass over the events.
 @lru_cache(maxsize=64)
 def _table(on: date) -> dict[str, dict]:
     ev = events()
@@ -164,33 +242,40 @@ def _table(on: date) -> dict[str, dict]:
     return {row["doc_number"]: row for row in status_table(ev, on).to_dict("records")}
 
 
-def status_codes(numbers: pd.Series, on: date) -> list[str | None]:
-    """The status code of every number on ``on`` (one pass over the events per date)."""
-    known = _table(on)
-    return [known.get(n, {}).get("status", "unknown") if isinstance(n, str) else None
-            for n in numbers]
+@lru_cache(maxsize=64)
+def _codes(on: date) -> dict[str, str]:
+    return {number: row["status"] for number, row in _table(on).items()}
 
 
-def short_texts(numbers: pd.Series, on: date, lang: str) -> list[str]:
-    """Status for a table cell: 有效；2018-11-04修改；2023-01-01起废止."""
-    known = _table(on)
-    out = []
-    for number in numbers:
-        if not isinstance(number, str):
-            out.append(t("no_number", lang))
-            continue
-        row = known.get(number, {"status": "unknown"})
+@lru_cache(maxsize=64)
+def _short(on: date, lang: str) -> dict[str, str]:
+    out = {}
+    for number, row in _table(on).items():
         parts = [value_label("status", row["status"], lang)]
         if row.get("last_amended_on"):
             parts.append(t("short_amended", lang).format(date=_day(row["last_amended_on"])))
         if row.get("scheduled_repeal_on"):
             parts.append(t("short_scheduled", lang).format(
                 date=_day(row["scheduled_repeal_on"])))
-        out.append(("；" if lang == "zh" else "; ").join(parts))
+        out[number] = ("；" if lang == "zh" else "; ").join(parts)
     return out
 
 
-data.on_reset(_table.cache_clear)
+def status_codes(numbers: pd.Series, on: date) -> list[str | None]:
+    """The status code of every number on ``on`` (None for a row with no number)."""
+    known = _codes(on)
+    return [known.get(n, "unknown") if isinstance(n, str) else None for n in numbers]
+
+
+def short_texts(numbers: pd.Series, on: date, lang: str) -> list[str]:
+    """Status for a table cell: 有效；2018-11-04修改；2023-01-01起废止."""
+    known = _short(on, lang)
+    unknown, missing = value_label("status", "unknown", lang), t("no_number", lang)
+    return [known.get(n, unknown) if isinstance(n, str) else missing for n in numbers]
+
+
+for _cached in (events, _table, _codes, _short):
+    data.on_reset(_cached.cache_clear)
 
 
 def _no_events() -> pd.DataFrame:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dashboard import urlstate
+from tests.dashboard_support import dashboard_data, published  # noqa: F401 (fixtures)
 
 
 def test_round_trip_with_chinese_values():
@@ -33,3 +36,36 @@ def test_untrusted_values():
     assert urlstate.known(None, ["a"]) == []
     assert urlstate.rendered_lang(["/x", "en"]) == "en"
     assert urlstate.rendered_lang("en") == "zh"
+
+
+# --- the router and the query on screen ----------------------------------------------------
+
+
+def _route(search: str, written: str | None, rendered: list | None):
+    import json
+
+    from dashboard import probe
+    from dashboard.app import app
+
+    body = probe.body(app, "url", {"url.pathname": "/heritage", "url.search": search},
+                      changed="url.search",
+                      state={"url-written.data": written, "rendered.data": rendered})
+    response = app.server.test_client().post(probe.UPDATE_PATH, data=json.dumps(body),
+                                             content_type="application/json")
+    return response.status_code, (response.get_json() or {}).get("response", {})
+
+
+@pytest.mark.usefixtures("dashboard_data")
+def test_the_router_remembers_the_query_it_rendered():
+    """Back to a query a page once wrote (5-1 → 5-2 → 5-1, Back, Back) must render it: the
+    router records every query it renders as the one on screen, not only the pages' own."""
+    # Back from ?site=5-1 to ?site=5-2 (the page last wrote ?site=5-1): rendered, and noted
+    status, answer = _route("?site=5-2", "?site=5-1", ["/heritage", "zh"])
+    assert status == 200
+    assert answer["url-written"]["data"] == "?site=5-2"
+    # Back again to ?site=5-1: on main the store still said ?site=5-1 and nothing rendered
+    status, answer = _route("?site=5-1", "?site=5-2", ["/heritage", "zh"])
+    assert status == 200 and answer["url-written"]["data"] == "?site=5-1"
+    assert "5-1" in str(answer["page"]["children"])
+    # the query a page itself just wrote is already on screen: nothing to do
+    assert _route("?site=5-1", "?site=5-1", ["/heritage", "zh"])[0] == 204

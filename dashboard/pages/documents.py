@@ -1,17 +1,21 @@
-"""/documents 规范性文件: status on a chosen date, documents by agency and by year, a
-searchable and sortable list, and each document's lifecycle with the source of every event."""
+"""/documents 规范性文件: status on a chosen date (by default the newest issue's date, and
+said so), documents by agency and by year coloured by that status, a searchable list paged
+and sorted on the server, and each document's lifecycle with the source of every event."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, State, ctx, dcc, html
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, docstatus, urlstate
+from dashboard import data, docstatus, doctable, urlstate
 from dashboard.components import (
     PALETTE,
     data_table,
@@ -21,7 +25,6 @@ from dashboard.components import (
     page_header,
     section,
     style,
-    table_records,
 )
 from dashboard.i18n import col, colon, common_col, flag_text, paren, t, value_label
 
@@ -39,6 +42,12 @@ TASK_COLUMNS = ("task_seq", "task", "lead_units", "supporting_units", "responsib
 MAX_CITES = 40  # a cleanup notice cites every document it lists: the rest is in the dataset
 MAX_SEARCH = 60
 TOP_AGENCIES = 15
+PAGE_SIZE = 15
+# a colour per status on the chosen date (Okabe–Ito; grey where the data cannot say)
+STATUS_COLOURS = {"in_force": PALETTE[2], "in_force_marked_for_revision": PALETTE[1],
+                  "not_yet_effective": PALETTE[4], "repealed": PALETTE[5],
+                  "expired": PALETTE[3], "not_yet_issued": "#999999", "unknown": "#bbbbbb",
+                  doctable.NO_NUMBER: "#666666"}
 
 
 @dataclass(frozen=True)
@@ -46,19 +55,17 @@ class Filters:
     lists: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     query: str = ""
-    on: date | None = None  # None = today
+    on: date | None = None  # None = the default: the newest issue's publication date
     doc: str | None = None  # a registry key (docstatus.key)
+
+    @property
+    def day(self) -> date:
+        return self.on or docstatus.default_date()
 
 
 def _docs() -> pd.DataFrame | None:
-    docs = data.load(REG)
-    if docs is None or docs.empty:
-        return None
-    # the documents still listed as in force first, each list in its printed order
-    order = (docs["list_status"] != "retained").astype(int)
-    return docs.assign(_order=order).sort_values(["_order", "source_issue", "source_line"],
-                                                 kind="stable").drop(columns="_order"
-                                                                     ).reset_index(drop=True)
+    reg = doctable.registry()
+    return reg.docs if reg is not None else None
 
 
 def parse_date(value: object) -> date | None:
@@ -74,11 +81,16 @@ def parse_date(value: object) -> date | None:
 def filters(docs: pd.DataFrame, lists: object, agencies: object, query: object, on: object,
             doc: object) -> Filters:
     text = query.strip()[:MAX_SEARCH] if isinstance(query, str) else ""
+    day = parse_date(on)
+    reg = doctable.registry()
+    known_lists, known_agencies = (reg.lists, reg.agencies) if reg is not None and (
+        docs is reg.docs) else (docs["list_status"].dropna().unique(),
+                                docs["implementing_agency"].dropna().unique())
     return Filters(
-        tuple(urlstate.known(_as_list(lists), docs["list_status"].dropna().unique())),
-        tuple(urlstate.known(_as_list(agencies),
-                             docs["implementing_agency"].dropna().unique())),
-        text, parse_date(on), docstatus.find(doc) if isinstance(doc, str) else None,
+        tuple(urlstate.known(_as_list(lists), known_lists)),
+        tuple(urlstate.known(_as_list(agencies), known_agencies)),
+        text, None if day == docstatus.default_date() else day,
+        docstatus.find(doc) if isinstance(doc, str) else None,
     )
 
 
@@ -95,66 +107,124 @@ def from_params(docs: pd.DataFrame, params: urlstate.Params) -> Filters:
 
 
 def to_query(f: Filters, lang: str) -> str:
+    # the default date is left out, so a link without ``on`` follows the data as it grows
     return urlstate.build({"list": list(f.lists), "agency": list(f.agencies), "q": f.query,
-                           "on": f.on.isoformat() if f.on and f.on != date.today() else None,
+                           "on": f.on.isoformat() if f.on else None,
                            "doc": docstatus.url_value(f.doc) if f.doc else None}, lang)
 
 
+def _mask(docs: pd.DataFrame, f: Filters) -> np.ndarray:
+    reg = doctable.registry()
+    if reg is not None and docs is reg.docs:
+        return doctable.mask(reg, f.lists, f.agencies, f.query)
+    text = tuple(f"{t} {n} {r}".casefold() for t, n, r in zip(
+        docs["title"].fillna(""), docs["doc_number"].fillna(""),
+        docs["doc_number_raw"].fillna(""), strict=True))
+    return doctable.mask(doctable.Registry(docs, text, np.array([])), f.lists, f.agencies,
+                         f.query)
+
+
 def selected(docs: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    keep = pd.Series(True, index=docs.index)
-    if f.lists:
-        keep &= docs["list_status"].isin(f.lists)
-    if f.agencies:
-        keep &= docs["implementing_agency"].isin(f.agencies)
-    if f.query:
-        needle = f.query.casefold()
-        text = (docs["title"].fillna("") + " " + docs["doc_number"].fillna("") + " "
-                + docs["doc_number_raw"].fillna("")).str.casefold()
-        keep &= text.str.contains(needle, regex=False)
-    return docs[keep].reset_index(drop=True)
+    return docs[_mask(docs, f)].reset_index(drop=True)
+
+
+# --- what the page rests on -------------------------------------------------------------
+
+
+def as_of(on: date, lang: str) -> list:
+    """The status date, the issues it rests on, and the caveat past the newest issue."""
+    parts = [html.P(f"{t('status_on', lang)} {on.isoformat()}{colon(lang)}"
+                    f"{docstatus.status_basis(on, lang)}", className="note",
+                    id="documents-basis")]
+    beyond = docstatus.beyond_data(on, lang)
+    if beyond:
+        parts.append(beyond_notice(beyond, "documents-beyond"))
+    return parts
+
+
+# a caveat must be seen: amber box, dark text (contrast 12:1), announced to screen readers
+NOTICE_STYLE = {"background": "#FFF4E0", "borderLeft": "4px solid #B35900", "color": "#3D2600",
+                "padding": "8px 12px", "margin": "8px 0", "fontSize": "14px"}
+
+
+def beyond_notice(text: str, notice_id: str) -> html.P:
+    return html.P(text, className="as-of-warning", role="status", id=notice_id,
+                  style=NOTICE_STYLE)
+
+
+def _list_basis(docs: pd.DataFrame, lang: str) -> str:
+    issues = sorted(docs["source_issue"].dropna().astype(str).unique())
+    return docstatus.basis(issues, lang)
+
+
+def chart_note(on: date, lang: str) -> str:
+    return t("chart_status_note", lang).format(date=on.isoformat(),
+                                                basis=docstatus.status_basis(on, lang))
 
 
 # --- figures ---------------------------------------------------------------------------
 
 
-def _list_colour(status: str) -> str:
-    return {"retained": PALETTE[0], "repealed": PALETTE[5]}.get(status, PALETTE[7])
+def _status_name(code: str, lang: str) -> str:
+    return t("no_number", lang) if code == doctable.NO_NUMBER else value_label(
+        "status", code, lang)
 
 
-def agency_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
-    # only the retained list names agencies; repealed rows have none to count
-    top = rows["implementing_agency"].value_counts().head(TOP_AGENCIES)
-    order = top.index[::-1].tolist()
-    fig = go.Figure()
-    for status in ("retained", "repealed"):
-        part = rows[rows["list_status"] == status]["implementing_agency"].dropna()
-        if part.empty:
+@lru_cache(maxsize=32)
+def _base_layout(height: int) -> dict:
+    """The house style (components.style) as a plain layout dict, template included: the
+    two status charts are built as dicts, which costs a fraction of validating a go.Figure
+    on every callback."""
+    return style(go.Figure(), height=height).to_plotly_json()["layout"]
+
+
+def _bars(table: np.ndarray, labels: list, rows: list[int], lang: str,
+          horizontal: bool) -> list[dict]:
+    """One stacked bar trace per status present, over ``rows`` of ``table``."""
+    traces = []
+    for k, status in enumerate(doctable.STATUS_ORDER):
+        counts = table[rows, k].tolist() if rows else []
+        if not any(counts):
             continue
-        counts = part.value_counts().reindex(order).fillna(0).astype(int)
-        fig.add_trace(go.Bar(y=[esc(a) for a in order], x=counts.tolist(), orientation="h",
-                             name=value_label("list_status", status, lang),
-                             marker={"color": _list_colour(status)},
-                             hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>"))
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(title=t("doc_count", lang), gridcolor="#e5e5e5")
-    fig.update_yaxes(automargin=True, tickfont={"size": 11})
-    return style(fig, height=max(240, 22 * len(order) + 110))
+        trace = {"type": "bar", "name": _status_name(status, lang),
+                 "marker": {"color": STATUS_COLOURS[status]}}
+        if horizontal:
+            trace.update(y=labels, x=counts, orientation="h",
+                         hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>")
+        else:
+            trace.update(x=labels, y=counts,
+                         hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>")
+        traces.append(trace)
+    return traces
 
 
-def year_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
-    years = rows["issued_on"].dt.year
-    fig = go.Figure()
-    for status in ("retained", "repealed"):
-        counts = years[rows["list_status"] == status].dropna().astype(int).value_counts()
-        counts = counts.sort_index()
-        fig.add_trace(go.Bar(x=counts.index.tolist(), y=counts.tolist(),
-                             name=value_label("list_status", status, lang),
-                             marker={"color": _list_colour(status)},
-                             hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>"))
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(title=t("year", lang), dtick=2)
-    fig.update_yaxes(title=t("doc_count", lang), gridcolor="#e5e5e5")
-    return style(fig, height=300)
+def _figure(traces: list[dict], height: int, on: date, lang: str, xaxis: dict,
+            yaxis: dict) -> dict:
+    layout = {**_base_layout(height), "barmode": "stack"}
+    layout["legend"] = {**layout.get("legend", {}), "title": {
+        "text": t("status_col", lang).format(date=on.isoformat())}}
+    layout["xaxis"], layout["yaxis"] = xaxis, yaxis
+    return {"data": traces, "layout": layout}
+
+
+def agency_figure(table: np.ndarray, agencies: tuple[str, ...], on: date,
+                  lang: str) -> dict:
+    """Documents per implementing agency (the top ones), stacked by status on ``on``.
+    Only the retained list names agencies; repealed rows have none to count."""
+    totals = table.sum(axis=1)
+    top = [i for i in np.argsort(-totals, kind="stable")[:TOP_AGENCIES] if totals[i]][::-1]
+    return _figure(_bars(table, [esc(agencies[i]) for i in top], top, lang, True),
+                   max(240, 22 * len(top) + 110), on, lang,
+                   {"title": {"text": t("doc_count", lang)}, "gridcolor": "#e5e5e5"},
+                   {"automargin": True, "tickfont": {"size": 11}})
+
+
+def year_figure(table: np.ndarray, years: tuple[int, ...], on: date, lang: str) -> dict:
+    """Documents per year of issue, stacked by status on ``on``."""
+    rows = [i for i in range(len(years)) if table[i].any()]
+    return _figure(_bars(table, [years[i] for i in rows], rows, lang, False), 300, on, lang,
+                   {"title": {"text": t("year", lang)}, "dtick": 2},
+                   {"title": {"text": t("doc_count", lang)}, "gridcolor": "#e5e5e5"})
 
 
 def lifecycle_figure(ev: pd.DataFrame, on: date, lang: str) -> go.Figure:
@@ -188,25 +258,36 @@ def lifecycle_figure(ev: pd.DataFrame, on: date, lang: str) -> go.Figure:
 # --- tables and the document panel ------------------------------------------------------
 
 
+def table_heads(on: date, lang: str) -> list[tuple[str, str]]:
+    """Column headers; the status column names its date (状态（2022-11-15）)."""
+    return [(c, t("status_col", lang).format(date=on.isoformat()) if c == "status"
+             else col(REG, c, lang)) for c in TABLE_COLUMNS]
+
+
 def table_frame(rows: pd.DataFrame, on: date,
                 lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    out = rows[["title", "doc_number", "implementing_agency"]].copy()
-    out["list_status"] = [value_label("list_status", s, lang) for s in rows["list_status"]]
-    out["status"] = docstatus.short_texts(rows["doc_number"], on, lang)
-    heads = [(c, t("status", lang) if c == "status" else col(REG, c, lang))
-             for c in TABLE_COLUMNS]
-    return out, heads
+    labels = {s: value_label("list_status", s, lang)
+              for s in rows["list_status"].dropna().unique()}
+    out = pd.DataFrame({
+        "title": rows["title"], "doc_number": rows["doc_number"],
+        "implementing_agency": rows["implementing_agency"],
+        "list_status": rows["list_status"].astype(object).map(labels),
+        "status": docstatus.short_texts(rows["doc_number"], on, lang),
+    })
+    return out, table_heads(on, lang)
 
 
-def summary(rows: pd.DataFrame, on: date, lang: str) -> list:
-    codes = docstatus.status_codes(rows["doc_number"], on)
-    counts = pd.Series([value_label("status", c, lang) if c else t("no_number", lang)
-                        for c in codes], dtype="object").value_counts()
+def summary(keep: np.ndarray, on: date, lang: str) -> list:
+    """Rows per status on ``on``, with the date, the issues it rests on and any caveat."""
     chips = [html.Div([html.Span(str(n), className="chip-value"),
-                       html.Span(label, className="chip-label")], className="chip")
-             for label, n in counts.items()]
-    return [html.P(f"{t('status_on', lang)} {on.isoformat()}", className="note"),
-            html.Div(chips, className="chips")]
+                       html.Span(_status_name(code, lang), className="chip-label")],
+                      className="chip")
+             for code, n in doctable.counts(keep, on).items()]
+    return [*as_of(on, lang), html.Div(chips, className="chips")]
+
+
+def page_count(n_rows: int) -> int:
+    return max(1, math.ceil(n_rows / PAGE_SIZE))
 
 
 def _field(label: str, value: object) -> list:
@@ -257,7 +338,7 @@ def panel(docs: pd.DataFrame, doc: str | None, on: date, lang: str) -> list:
         if ev is not None and len(ev):
             parts += [
                 graph("documents-lifecycle", lifecycle_figure(ev, on, lang),
-                      t("document_panel", lang)),
+                      t("document_panel", lang), lang=lang),
                 html.H4(t("events", lang)),
                 html.P(t("evidence_hint", lang), className="note"),
                 data_table("documents-events", *events_frame(ev, lang), page_size=20,
@@ -307,7 +388,7 @@ def citation_items(rows: pd.DataFrame, column: str, on: date, lang: str,
             bits.append(html.Span(f"《{title}》", className="doc-title"))
         details = [value_label("context", row["context"], lang)]
         if column == "cited_number":
-            details.insert(0, value_label("level", row["level"], lang))
+            details.insert(0, value_label("citation_level", row["level"], lang))
         source = t("source", lang) if lang == "zh" else t("source", lang).lower()
         bits.append(html.Span(paren(("，" if lang == "zh" else ", ").join(
             details + [f"{source} {_source(row)}"]), lang), className="note"))
@@ -408,15 +489,64 @@ def gazette_frame(lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]]] | Non
 # --- page --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Screen:
+    """What the filters put on screen (the callback's outputs, and the layout's content)."""
+
+    records: list[dict]
+    pages: int
+    agency: dict  # plotly figures as plain dicts
+    year: dict
+    summary: list
+    count: str
+    notes: tuple[str, str]
+    heads: list[tuple[str, str]]
+
+
+def screen(f: Filters, lang: str, sort_by: object = None, page: int = 0) -> Screen | None:
+    """Everything the documents callback computes for a filter state (timed by
+    bench.registry_scale at 100 000 documents)."""
+    reg = doctable.registry()
+    if reg is None:
+        return None
+    day = f.day
+    keep = doctable.mask(reg, f.lists, f.agencies, f.query)
+    pos = doctable.positions(keep, sort_by, day, lang)
+    note = chart_note(day, lang)
+    return Screen(
+        table_page(pos, page, day, lang), page_count(len(pos)),
+        agency_figure(doctable.crosstab(reg.agency_codes, len(reg.agencies), keep, day),
+                      reg.agencies, day, lang),
+        year_figure(doctable.crosstab(reg.year_codes, len(reg.years), keep, day), reg.years,
+                    day, lang),
+        summary(keep, day, lang), f"{len(pos)} / {len(reg.docs)}", (note, note),
+        table_heads(day, lang))
+
+
+def table_page(pos: np.ndarray, page: int, on: date, lang: str) -> list[dict]:
+    """The records of one page of the table (the rows at ``pos``, in that order)."""
+    return doctable.page_rows(pos, page, PAGE_SIZE, on, lang)
+
+
+def _documents_table(s: Screen) -> object:
+    table = data_table("documents-table", pd.DataFrame(s.records, columns=[
+        *TABLE_COLUMNS, "id"], dtype=object), s.heads, page_size=PAGE_SIZE, row_ids="id",
+        wide=("title",), nowrap=("doc_number",))
+    # paged and sorted on the server: the browser holds one page, not the registry
+    table.page_action, table.sort_action, table.sort_mode = "custom", "custom", "single"
+    table.page_current, table.page_count, table.sort_by = 0, s.pages, []
+    return table
+
+
 def layout(params: urlstate.Params, lang: str):
     docs = _docs()
     head = page_header(t("documents_title", lang), t("documents_intro", lang), lang)
     if docs is None:
         return html.Div([head, no_data(lang)])
     f = from_params(docs, params)
-    on = f.on or date.today()
-    rows = selected(docs, f)
-    table, heads = table_frame(rows, on, lang)
+    on = f.day
+    s = screen(f, lang)
+    assert s is not None
     gazette = gazette_frame(lang)
     return html.Div([
         head,
@@ -440,23 +570,25 @@ def layout(params: urlstate.Params, lang: str):
                       dcc.DatePickerSingle(id="documents-on", date=on.isoformat(),
                                            display_format="YYYY-MM-DD",
                                            first_day_of_week=1)]),
-            html.Div(f"{len(rows)} / {len(docs)}", id="documents-count", className="count"),
+            html.Div(s.count, id="documents-count", className="count"),
         ], className="filters filters-documents"),
-        section(t("status", lang), html.Div(summary(rows, on, lang), id="documents-summary")),
+        section(t("status", lang), html.Div(s.summary, id="documents-summary")),
         html.Div([
             section(t("documents_table", lang),
-                    data_table("documents-table", table.assign(id=docstatus.keys(rows)), heads,
-                               page_size=15, row_ids="id", wide=("title",),
-                               nowrap=("doc_number",))),
+                    html.P(t("list_basis", lang).format(basis=_list_basis(docs, lang)),
+                           className="note"),
+                    _documents_table(s)),
             section(t("document_panel", lang),
                     html.Div(panel(docs, f.doc, on, lang), id="documents-panel"),
                     class_name="detail-panel"),
         ], className="grid-map grid-docs"),
         html.Div([
-            section(t("by_agency", lang), graph("documents-agency", agency_figure(rows, lang),
-                                                t("by_agency", lang))),
-            section(t("by_year", lang), graph("documents-year", year_figure(rows, lang),
-                                              t("by_year", lang))),
+            section(t("by_agency", lang),
+                    html.P(s.notes[0], className="note", id="documents-agency-note"),
+                    graph("documents-agency", s.agency, t("by_agency", lang))),
+            section(t("by_year", lang),
+                    html.P(s.notes[1], className="note", id="documents-year-note"),
+                    graph("documents-year", s.year, t("by_year", lang))),
         ], className="grid-2"),
         section(t("gazette_documents", lang),
                 data_table("documents-gazette", *gazette, page_size=20, wide=("title",),
@@ -470,7 +602,7 @@ def view(params: urlstate.Params, lang: str) -> pd.DataFrame | None:
     if docs is None:
         return None
     f = from_params(docs, params)
-    table, heads = table_frame(selected(docs, f), f.on or date.today(), lang)
+    table, heads = table_frame(selected(docs, f), f.day, lang)
     return table.rename(columns=dict(heads))
 
 
@@ -481,34 +613,66 @@ def _clicked_doc(trigger: object, cell: object) -> str | None:
     return None
 
 
+def _renamed(columns: object, heads: list[tuple[str, str]]) -> object:
+    """The table's columns with today's headers (the status header names its date)."""
+    if not isinstance(columns, list) or not all(isinstance(c, dict) for c in columns):
+        return no_update
+    names = dict(heads)
+    return [{**c, "name": names.get(c.get("id"), c.get("name"))} for c in columns]
+
+
+def _page(value: object) -> int:
+    return value if isinstance(value, int) and 0 <= value < 100_000 else 0
+
+
 def register(app: Dash) -> None:
     @app.callback(
-        Output("documents-table", "data"), Output("documents-agency", "figure"),
-        Output("documents-year", "figure"), Output("documents-summary", "children"),
-        Output("documents-panel", "children"), Output("documents-count", "children"),
-        Output("documents-doc", "data"),
+        Output("documents-table", "data"), Output("documents-table", "page_count"),
+        Output("documents-table", "page_current"), Output("documents-table", "active_cell"),
+        Output("documents-table", "columns"),
+        Output("documents-agency", "figure"), Output("documents-year", "figure"),
+        Output("documents-agency-note", "children"), Output("documents-year-note", "children"),
+        Output("documents-summary", "children"), Output("documents-panel", "children"),
+        Output("documents-count", "children"), Output("documents-doc", "data"),
         Output("url", "search", allow_duplicate=True),
         Output("url-written", "data", allow_duplicate=True),
         Input("documents-q", "value"), Input("documents-list", "value"),
         Input("documents-agency", "value"), Input("documents-on", "date"),
-        Input("documents-table", "active_cell"),
-        State("documents-doc", "data"), State("rendered", "data"), prevent_initial_call=True,
+        Input("documents-table", "active_cell"), Input("documents-table", "page_current"),
+        Input("documents-table", "sort_by"),
+        State("documents-doc", "data"), State("documents-table", "columns"),
+        State("rendered", "data"), prevent_initial_call=True,
     )
-    def update(query, lists, agencies, on, cell, current, rendered):
+    def update(query, lists, agencies, on, cell, page, sort_by, current, columns, rendered):
         if urlstate.inserted(ctx.triggered):
             raise PreventUpdate
         docs = _docs()
         if docs is None:
             raise PreventUpdate
         lang = urlstate.rendered_lang(rendered)
-        clicked = _clicked_doc(ctx.triggered_id, cell)
+        trigger = ctx.triggered_id
+        prop = ctx.triggered[0]["prop_id"].rsplit(".", 1)[-1] if ctx.triggered else ""
+        clicked = _clicked_doc(trigger, cell) if prop == "active_cell" else None
         f = filters(docs, lists, agencies, query, on, clicked or current)
-        day = f.on or date.today()
-        rows = selected(docs, f)
-        table, _ = table_frame(rows, day, lang)
+        if trigger == "documents-table" and prop in ("page_current", "sort_by"):
+            # another page or order of the same rows: only the table changes (a new order
+            # starts at its first page)
+            reg = doctable.registry()
+            assert reg is not None
+            start = _page(page) if prop == "page_current" else 0
+            pos = doctable.positions(doctable.mask(reg, f.lists, f.agencies, f.query),
+                                     sort_by, f.day, lang)
+            return (table_page(pos, start, f.day, lang), no_update,
+                    no_update if prop == "page_current" else 0, *[no_update] * 12)
+        if trigger == "documents-table" and clicked is None:
+            raise PreventUpdate  # a click that names no row (a header, an empty cell)
+        s = screen(f, lang, sort_by, _page(page) if clicked else 0)
+        assert s is not None
         query_string = to_query(f, lang)
-        return (table_records(table.assign(id=docstatus.keys(rows))),
-                agency_figure(rows, lang), year_figure(rows, lang), summary(rows, day, lang),
-                panel(docs, f.doc, day, lang), f"{len(rows)} / {len(docs)}", f.doc,
+        heads = _renamed(columns, s.heads)
+        # a click keeps the row highlighted; new rows clear the old cell, which would
+        # otherwise name a row no longer on screen (and swallow the next click there)
+        return (s.records, s.pages, no_update if clicked else 0,
+                no_update if clicked else None, heads, s.agency, s.year, *s.notes,
+                s.summary, panel(docs, f.doc, f.day, lang), s.count, f.doc,
                 query_string, query_string)
-

@@ -1,9 +1,11 @@
 """/quality 数据质量: every quality flag across the published datasets, with its explanation
-from the data dictionary and the issue and line the flagged row was read from."""
+from the data dictionary, the value as printed and as fixed (``X_raw`` → ``X``), and the
+issue and line the flagged row was read from; searchable by either value."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,7 +25,7 @@ from dashboard.components import (
     style,
     table_records,
 )
-from dashboard.i18n import common_col, dataset_title, flag_text, t
+from dashboard.i18n import col, colon, common_col, dataset_title, flag_text, t
 from etl import dictionary
 
 NAME = "quality"
@@ -31,13 +33,19 @@ NAV_KEY = "nav_quality"
 # columns that name a row for a reader, most telling first (the first two present are used)
 RECORD_COLUMNS = ("site_id", "doc_number", "name", "title", "period_label", "indicator_zh",
                   "place", "event")
-FLAG_COLUMNS = ("dataset", "record", "flag", "explanation", "source_issue", "source_line")
+FLAG_COLUMNS = ("dataset", "record", "flag", "raw_fixed", "explanation", "source_issue",
+                "source_line")
+MAX_SEARCH = 60
+# words of a flag code that say what happened, not to which column
+_GENERIC = {"fixed", "from", "differs", "missing", "inferred", "variant", "brackets", "stray",
+            "before", "after", "not", "printed", "name", "doc", "fallback", "centroid"}
 
 
 @dataclass(frozen=True)
 class Filters:
     dataset: str | None
     flag: str | None
+    query: str = ""
 
 
 def _record(row: pd.Series, columns: list[str], lang: str) -> str:
@@ -53,8 +61,45 @@ def _record(row: pd.Series, columns: list[str], lang: str) -> str:
     return " · ".join(parts)
 
 
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(
+        value)
+
+
+def fixed_pairs(columns: list[str]) -> list[tuple[str, str]]:
+    """(raw, fixed) column pairs a dataset keeps: ``X_raw`` beside ``X``."""
+    return [(c, c[:-4]) for c in columns if c.endswith("_raw") and c[:-4] in columns]
+
+
+def raw_fixed(name: str, row: pd.Series, code: str, pairs: list[tuple[str, str]],
+              lang: str) -> str:
+    """The values this flag is about, as printed and as published: 实施主体：司法制办 →
+    市法制办. A pair counts when its column is named in the flag code (agency_name_fixed →
+    implementing_agency) and the two values differ; other fixes on the row belong to their
+    own flags. A value not printed at all counts only for a flag that starts with the
+    column's name (county_from_zone: — → 海州区)."""
+    words = set(code.split("_")) - _GENERIC
+    out = []
+    for raw, fixed in pairs:
+        if not words & set(fixed.split("_")):
+            continue
+        before, after = _text(row.get(raw)), _text(row.get(fixed))
+        if before == after or (not before and not code.startswith(fixed + "_")):
+            continue
+        blank = "—"  # not printed
+        out.append(f"{col(name, fixed, lang)}{colon(lang)}{before or blank} → "
+                   f"{after or blank}")
+    return ("；" if lang == "zh" else "; ").join(out)
+
+
 def flags_frame(lang: str = "zh") -> pd.DataFrame:
-    """One row per (dataset row, flag code) across every published dataset."""
+    """One row per (dataset row, flag code) across every published dataset (a copy: the
+    cached frame is shared)."""
+    return _flags(lang).copy()
+
+
+@lru_cache(maxsize=2)
+def _flags(lang: str) -> pd.DataFrame:
     out = []
     for name in data.available():
         frame = data.load(name)
@@ -62,12 +107,14 @@ def flags_frame(lang: str = "zh") -> pd.DataFrame:
             continue
         flagged = frame[frame["quality_flags"].notna()]
         columns = [c for c in RECORD_COLUMNS if c in frame.columns]
+        pairs = fixed_pairs(list(frame.columns))
         for _, row in flagged.iterrows():
             for code in dict.fromkeys(str(row["quality_flags"]).split(";")):
                 if not code:
                     continue
                 out.append({
                     "dataset": name, "record": _record(row, columns, lang), "flag": code,
+                    "raw_fixed": raw_fixed(name, row, code, pairs, lang),
                     "explanation": flag_text(code, lang),
                     "source_issue": row.get("source_issue"),
                     "source_line": row.get("source_line"),
@@ -77,20 +124,41 @@ def flags_frame(lang: str = "zh") -> pd.DataFrame:
     return result
 
 
-def filters(flags: pd.DataFrame, dataset: object, flag: object) -> Filters:
+data.on_reset(_flags.cache_clear)
+
+
+def filters(flags: pd.DataFrame, dataset: object, flag: object, query: object = None
+            ) -> Filters:
     names = set(flags["dataset"])
     codes = set(flags["flag"])
     return Filters(dataset if isinstance(dataset, str) and dataset in names else None,
-                   flag if isinstance(flag, str) and flag in codes else None)
+                   flag if isinstance(flag, str) and flag in codes else None,
+                   query.strip()[:MAX_SEARCH] if isinstance(query, str) else "")
 
 
 def selected(flags: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """The flags a filter keeps; the search looks in the record, the raw and fixed values,
+    the flag code and its explanation."""
     keep = pd.Series(True, index=flags.index)
     if f.dataset:
         keep &= flags["dataset"] == f.dataset
     if f.flag:
         keep &= flags["flag"] == f.flag
+    if f.query:
+        needle = f.query.casefold()
+        text = (flags["record"].fillna("") + " " + flags["raw_fixed"].fillna("") + " "
+                + flags["flag"] + " " + flags["explanation"].fillna("")).str.casefold()
+        keep &= text.str.contains(needle, regex=False)
     return flags[keep].reset_index(drop=True)
+
+
+def from_params(flags: pd.DataFrame, params: urlstate.Params) -> Filters:
+    return filters(flags, urlstate.first(params, "dataset"), urlstate.first(params, "flag"),
+                   urlstate.first(params, "q"))
+
+
+def to_query(f: Filters, lang: str) -> str:
+    return urlstate.build({"dataset": f.dataset, "flag": f.flag, "q": f.query}, lang)
 
 
 def chart(rows: pd.DataFrame, lang: str) -> go.Figure:
@@ -118,7 +186,8 @@ def display(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def headers(lang: str) -> list[tuple[str, str]]:
     labels = {"dataset": t("dataset", lang), "record": t("record", lang),
-              "flag": t("flag_code", lang), "explanation": t("explanation", lang),
+              "flag": t("flag_code", lang), "raw_fixed": t("raw_fixed", lang),
+              "explanation": t("explanation", lang),
               "source_issue": common_col("source_issue", lang),
               "source_line": common_col("source_line", lang)}
     return [(c, labels[c]) for c in FLAG_COLUMNS]
@@ -143,13 +212,17 @@ def layout(params: urlstate.Params, lang: str):
     head = page_header(t("quality_title", lang), t("quality_intro", lang), lang)
     if not data.available():
         return html.Div([head, no_data(lang)])
-    f = filters(flags, urlstate.first(params, "dataset"), urlstate.first(params, "flag"))
+    f = from_params(flags, params)
     rows = selected(flags, f)
     names = list(dict.fromkeys(flags["dataset"]))
     gloss = glossary(flags, lang)
     return html.Div([
         head,
         html.Div([
+            html.Label(t("quality_search", lang), htmlFor="quality-q"),
+            dcc.Input(id="quality-q", type="search", value=f.query, debounce=True,
+                      maxLength=MAX_SEARCH, placeholder=t("quality_search_example", lang),
+                      className="search"),
             html.Label(t("dataset", lang), htmlFor="quality-dataset"),
             dcc.Dropdown(id="quality-dataset", value=f.dataset, placeholder=t("all", lang),
                          options=[{"label": dataset_title(n, lang), "value": n} for n in names]),
@@ -171,7 +244,8 @@ def layout(params: urlstate.Params, lang: str):
                 html.P(f"{len(rows)} {t('rows_shown', lang)}", id="quality-count",
                        className="note"),
                 data_table("quality-table", display(rows, lang), headers(lang), page_size=20,
-                           numeric=("source_line",), wide=("record", "explanation"))
+                           numeric=("source_line",),
+                           wide=("record", "raw_fixed", "explanation"))
                 if len(flags) else
                 message(t("no_rows", lang))),
     ])
@@ -179,7 +253,7 @@ def layout(params: urlstate.Params, lang: str):
 
 def view(params: urlstate.Params, lang: str) -> pd.DataFrame | None:
     flags = flags_frame(lang)
-    f = filters(flags, urlstate.first(params, "dataset"), urlstate.first(params, "flag"))
+    f = from_params(flags, params)
     return display(selected(flags, f), lang).rename(columns=dict(headers(lang)))
 
 
@@ -190,17 +264,17 @@ def register(app: Dash) -> None:
         Output("url", "search", allow_duplicate=True),
         Output("url-written", "data", allow_duplicate=True),
         Input("quality-dataset", "value"), Input("quality-flag", "value"),
-        State("rendered", "data"), prevent_initial_call=True,
+        Input("quality-q", "value"), State("rendered", "data"), prevent_initial_call=True,
     )
-    def update(dataset, flag, rendered):
+    def update(dataset, flag, query, rendered):
         if urlstate.inserted(ctx.triggered):
             raise PreventUpdate
         lang = urlstate.rendered_lang(rendered)
         flags = flags_frame(lang)
         if flags.empty:
             raise PreventUpdate
-        f = filters(flags, dataset, flag)
+        f = filters(flags, dataset, flag, query)
         rows = selected(flags, f)
-        query = urlstate.build({"dataset": f.dataset, "flag": f.flag}, lang)
+        search = to_query(f, lang)
         return (chart(rows, lang), table_records(display(rows, lang)),
-                f"{len(rows)} {t('rows_shown', lang)}", query, query)
+                f"{len(rows)} {t('rows_shown', lang)}", search, search)

@@ -1,21 +1,23 @@
 """Offline maps: county outlines from the published GeoJSON on a plain background.
 
 No tiles and no online basemap: ``go.Choropleth`` draws the six county polygons and
-``go.Scattergeo`` the points, with ``fitbounds="geojson"`` so the view frames the city.
-Plotly's world topojson (which it asks for whenever a geo subplot has a located trace) is
-a blank file served from ``assets/topojson``. ``LYG_ONLINE_BASEMAP=1`` switches on plotly's
-coarse country and coastline layers only, still without tiles; nothing else goes online.
+``go.Scattergeo`` the points, with ``fitbounds="geojson"`` so the view frames the city (or,
+with a county filter, ranges that frame the chosen counties). Plotly's world topojson (which
+it asks for whenever a geo subplot has a located trace) is a blank file served from
+``assets/topojson``. ``LYG_ONLINE_BASEMAP=1`` switches on plotly's coarse country and
+coastline layers only, still without tiles; nothing else goes online.
 """
 
 from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import plotly.graph_objects as go
 from shapely.geometry import Point, shape
-from shapely.ops import unary_union
+from shapely.ops import polylabel, unary_union
 
 from dashboard import data
 from dashboard.components import FONT, GRAPH_CONFIG
@@ -23,9 +25,15 @@ from dashboard.components import FONT, GRAPH_CONFIG
 OUTLINE = "#6b6b6b"
 LAND = "#f4f3ee"
 SELECTED_FILL = "#dfe9f3"
-
-
-data.on_reset(lambda: county_points.cache_clear())
+LABEL = "#555555"
+# Point colours: Okabe–Ito hues (kept apart under colour-vision deficiencies), darkened so
+# each has ≥ 3:1 contrast (WCAG 1.4.11, non-text) against white, LAND and SELECTED_FILL;
+# the light Okabe–Ito orange, sky blue and pink reach only 1.8–2.8:1 against the land.
+POINT_PALETTE = ("#0072B2", "#C04F00", "#007A5A", "#AA3377", "#4D4D4D", "#996000")
+# Two markers closer than this (degrees) would touch on a phone, where the whole city is
+# about 290 px wide (~0.005° per px) and a marker is 12 px: approximate points that would
+# overlap are moved apart at least this far.
+MIN_GAP = 0.075
 
 
 def online_basemap() -> bool:
@@ -43,13 +51,10 @@ def config() -> dict:
 @cache
 def county_points() -> dict[str, tuple[float, float]]:
     """A point inside each county polygon (for labels), as (lon, lat)."""
-    geo = data.counties_geojson()
-    if geo is None:
-        return {}
     out = {}
-    for feature in geo["features"]:
-        point = shape(feature["geometry"]).representative_point()
-        out[feature["properties"]["county"]] = (point.x, point.y)
+    for county, polygon in _polygons().items():
+        point = polygon.representative_point()
+        out[county] = (point.x, point.y)
     return out
 
 
@@ -71,34 +76,93 @@ def city_point() -> tuple[float, float] | None:
     return point.x, point.y
 
 
-def spread(points: list[tuple[float, float, str | None]],
-           radius: float = 0.03) -> list[tuple[float, float]]:
-    """Display positions for (lon, lat, county) points: points that share one coordinate
-    (several sites at the same county centre) are set on a small ring around it, so each
-    can be seen, hovered and clicked. Only approximate points are passed in; a ring point
-    that would leave its county is pulled back in."""
-    groups: dict[tuple[float, float], list[int]] = {}
-    for i, (lon, lat, _) in enumerate(points):
-        groups.setdefault((round(lon, 6), round(lat, 6)), []).append(i)
-    out = [(lon, lat) for lon, lat, _ in points]
+data.on_reset(lambda: (_polygons.cache_clear(), city_point.cache_clear(),
+                       county_points.cache_clear()))
+
+
+def _inside(county: str | None, x: float, y: float) -> bool:
     polygons = _polygons()
-    for (lon, lat), members in groups.items():
-        if len(members) < 2:
-            continue
-        for k, i in enumerate(members):
-            angle = 2 * math.pi * k / len(members) + math.pi / 2
-            r = radius
-            county = points[i][2]
-            while r > 0.002:
-                x, y = lon + r * math.cos(angle), lat + r * math.sin(angle)
-                if county not in polygons or polygons[county].contains(Point(x, y)):
-                    break
-                r /= 2
-            out[i] = (x, y)
+    if county in polygons:
+        return polygons[county].contains(Point(x, y))
+    return any(p.contains(Point(x, y)) for p in polygons.values()) if polygons else True
+
+
+def spread(points: Sequence[tuple[float, float, str | None]],
+           fixed: Iterable[tuple[float, float]] = (),
+           gap: float = MIN_GAP) -> list[tuple[float, float]]:
+    """Display positions for approximate (lon, lat, county) points, in the order given.
+
+    Each point keeps its position if no marker drawn so far (``fixed`` points first, then
+    the earlier ones of ``points``) is within ``gap``; otherwise it walks out on a spiral
+    around its position (golden angle, steps of gap/2) to the first free spot that is still
+    inside its county. Deterministic: the same input gives the same picture."""
+    placed = [(float(x), float(y)) for x, y in fixed]
+    out = []
+    for lon, lat, county in points:
+        spot = (lon, lat)
+        for k in range(400):
+            if k:
+                r = gap * (0.5 + 0.5 * math.sqrt(k))
+                angle = k * 2.399963  # the golden angle: no two steps line up
+                spot = (lon + r * math.cos(angle), lat + r * math.sin(angle))
+                if not _inside(county, *spot):
+                    continue
+            if all(math.hypot(spot[0] - x, spot[1] - y) >= gap for x, y in placed):
+                break
+        else:  # a crowd too big to clear (not in this city): keep its own position
+            spot = (lon, lat)
+        placed.append(spot)
+        out.append(spot)
     return out
 
 
-data.on_reset(lambda: (_polygons.cache_clear(), city_point.cache_clear()))
+def label_points(avoid: Sequence[tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Where each county's name is written: the polygon's pole of inaccessibility, or the
+    nearest spot around it (inside the county) that keeps clearest of the ``avoid`` points
+    (markers), so a name is not hidden under the sites at its own county centre."""
+    out = {}
+    for county, polygon in _polygons().items():
+        main = max(getattr(polygon, "geoms", [polygon]), key=lambda p: p.area)
+        pole = polylabel(main, 0.002)
+        inner = main.buffer(-0.02)
+        candidates = [(pole.x, pole.y)] + [
+            (pole.x + dx * 0.03 * step, pole.y + dy * 0.02 * step)
+            for step in range(1, 9)
+            for dx, dy in ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1),
+                           (-1, 1))]
+        inside = [c for c in candidates if inner.contains(Point(c))] or candidates[:1]
+        # the first spot clear of every marker, else the one with the most room
+        out[county] = max(inside, key=lambda c: min(_room(c, avoid), 1.0))
+    return out
+
+
+def _room(spot: tuple[float, float], avoid: Sequence[tuple[float, float]]) -> float:
+    """How far the nearest marker is, in units of a name's half size (≥ 1: clear). A name
+    is wider than tall, so the distance is measured in an ellipse."""
+    return min((math.hypot((spot[0] - x) / 0.09, (spot[1] - y) / 0.035)
+                for x, y in avoid), default=math.inf)
+
+
+def county_labels(lang: str, avoid: Sequence[tuple[float, float]] = ()) -> go.Scattergeo:
+    """The county names (``county_en`` from the outlines in English), as map text."""
+    points = label_points(avoid)
+    counties = [c for c in data.county_names() if c in points]
+    return go.Scattergeo(
+        lon=[points[c][0] for c in counties], lat=[points[c][1] for c in counties],
+        mode="text", text=[data.county_label(c, lang) for c in counties],
+        textfont={"size": 12, "color": LABEL, "family": FONT}, hoverinfo="skip",
+        showlegend=False, meta="county-labels", name="",
+    )
+
+
+def bounds(counties: Iterable[str], pad: float = 0.04) -> tuple[float, float, float, float] | None:
+    """(lon_min, lon_max, lat_min, lat_max) framing ``counties``, with a margin."""
+    polygons = _polygons()
+    shapes = [polygons[c] for c in counties if c in polygons]
+    if not shapes:
+        return None
+    lon0, lat0, lon1, lat1 = unary_union(shapes).bounds
+    return lon0 - pad, lon1 + pad, lat0 - pad, lat1 + pad
 
 
 def outlines(highlight: set[str] | None = None, name: str = "",
@@ -116,15 +180,24 @@ def outlines(highlight: set[str] | None = None, name: str = "",
     )
 
 
-def geo_layout(fig: go.Figure, height: int) -> go.Figure:
+def geo_layout(fig: go.Figure, height: int, focus: Iterable[str] = ()) -> go.Figure:
+    """Offline geo axes framing the city, or the ``focus`` counties when given (the view
+    is reset whenever the focus changes: ``uirevision`` names it)."""
     online = online_basemap()
+    focus = sorted(focus)
+    frame = bounds(focus)
     fit = "geojson" if data.counties_geojson() is not None else "locations"
     fig.update_geos(
-        fitbounds=fit, visible=online, projection_type="mercator",
+        fitbounds=False if frame else fit, visible=online, projection_type="mercator",
         showcountries=online, showcoastlines=online, showland=online, bgcolor="white",
         showframe=False, resolution=50 if online else 110,
     )
+    if frame:
+        fig.update_geos(lonaxis_range=[frame[0], frame[1]], lataxis_range=[frame[2], frame[3]],
+                        center={"lon": (frame[0] + frame[1]) / 2,
+                                "lat": (frame[2] + frame[3]) / 2})
     fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
                       font={"family": FONT, "size": 13}, paper_bgcolor="white",
-                      hoverlabel={"font": {"family": FONT}}, uirevision="map")
+                      hoverlabel={"font": {"family": FONT}},
+                      uirevision="map:" + ",".join(focus))
     return fig

@@ -24,6 +24,7 @@ from dashboard.components import (
     table_records,
 )
 from dashboard.i18n import col, t
+from dashboard.labels import wrap
 
 NAME = "chronicle"
 NAV_KEY = "nav_chronicle"
@@ -130,15 +131,35 @@ def timeline_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     counts = named.groupby(["name", "year_month"]).size().unstack(fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]
     months = [str(m) for m in counts.columns]
+    # long English posts ("Vice mayor; Director of the public security bureau") wrap, or
+    # they push the cells off a phone's screen
+    lines = [wrap(labels[n]) for n in counts.index]
+    rows_shown = [esc(labels[n]) for n in counts.index]
     fig.add_trace(go.Heatmap(
-        z=counts.to_numpy().tolist(), x=months, y=[esc(labels[n]) for n in counts.index],
+        z=counts.to_numpy().tolist(), x=months, y=rows_shown,
         text=[[str(v) if v else "" for v in row] for row in counts.to_numpy().tolist()],
         texttemplate="%{text}", colorscale="Blues", showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>",
     ))
-    fig.update_xaxes(type="category", title=col(CHRONICLE, "year_month", lang), side="top")
-    fig.update_yaxes(type="category", automargin=True)
-    return style(fig, height=max(220, 26 * len(counts) + 90), legend=False)
+    fig.update_xaxes(type="category", title=col(CHRONICLE, "year_month", lang), side="top",
+                     tickangle=0, automargin=True)
+    fig.update_yaxes(type="category", automargin=True, tickmode="array", tickvals=rows_shown,
+                     ticktext=["<br>".join(esc(part) for part in parts) for parts in lines])
+    height = 90 + sum(max(26, 16 * len(parts) + 8) for parts in lines)
+    return style(fig, height=max(220, height), legend=False)
+
+
+def timeline_summary(rows: pd.DataFrame, lang: str) -> str:
+    """The heat map in a sentence: entries, officials, months, the busiest official."""
+    named = rows[rows["name"].notna() & rows["year_month"].notna()]
+    if named.empty:
+        return t("summary_empty", lang)
+    counts = named["name"].value_counts(sort=False).sort_values(ascending=False,
+                                                                kind="stable")
+    top = named[named["name"] == counts.index[0]].iloc[0]
+    return t("summary_chronicle", lang).format(
+        n=len(named), officials=len(counts), months=named["year_month"].nunique(),
+        top=official_label(top, lang), top_n=int(counts.iloc[0]))
 
 
 # --- tables --------------------------------------------------------------------------------
@@ -237,7 +258,9 @@ def layout(params: urlstate.Params, lang: str):
         ], className="filters filters-documents"),
         section(t("chronicle_timeline", lang),
                 graph("chronicle-timeline", timeline_figure(rows, lang),
-                      t("chronicle_timeline", lang))),
+                      t("chronicle_timeline", lang)),
+                html.P(timeline_summary(rows, lang), id="chronicle-timeline-summary",
+                       className="chart-summary")),
         section(t("chronicle_table", lang),
                 data_table("chronicle-table", table, heads, page_size=20,
                            wide=("activity",), nowrap=("entry_date", "source"))
@@ -259,6 +282,7 @@ def register(app: Dash) -> None:
         Output("chronicle-timeline", "figure"), Output("chronicle-table", "data"),
         Output("chronicle-count", "children"), Output("chronicle-tasks", "data"),
         Output("chronicle-task-count", "children"),
+        Output("chronicle-timeline-summary", "children"),
         Output("url", "search", allow_duplicate=True),
         Output("url-written", "data", allow_duplicate=True),
         Input("chronicle-q", "value"), Input("chronicle-official", "value"),
@@ -283,4 +307,5 @@ def register(app: Dash) -> None:
             task_data, task_count = [], ""
         query_string = to_query(f, lang)
         return (timeline_figure(rows, lang), table_records(table), _count(rows, entries, lang),
-                task_data, task_count, query_string, query_string)
+                task_data, task_count, timeline_summary(rows, lang), query_string,
+                query_string)

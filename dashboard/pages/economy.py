@@ -26,6 +26,7 @@ from dashboard.components import (
     table_records,
 )
 from dashboard.i18n import col, colon, flag_text, listing, t, value_label
+from dashboard.labels import wrap
 
 NAME = "economy"
 NAV_KEY = "nav_economy"
@@ -129,13 +130,29 @@ def _number(value: object, unit: str = "") -> str:
     return f"{float(value):,.2f}".rstrip("0").rstrip(".") + (f" {unit}" if unit else "")
 
 
+def unit_label(unit: object, lang: str) -> str:
+    """A unit as the reader says it: 亿元 in Chinese, "100 million yuan" in English (the
+    dictionary's ``unit`` value list; the printed unit when the list does not know it)."""
+    return value_label("unit", unit, lang)
+
+
+def _amount(value: object, unit: object, lang: str) -> str:
+    label = unit_label(unit, lang)
+    if lang == "en" and label:  # "799,701 (10,000 USD)": a number before a number is misread
+        return f"{_number(value)} ({label})"
+    return _number(value, label)
+
+
 def growth_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     """Year-on-year growth, sorted, negative and positive in diverging colours."""
     labels = pd.Series(names(rows, lang), index=rows.index)
     growth = rows[rows["yoy_pct"].notna()].sort_values("yoy_pct")
     shown = [esc(n) for n in labels[growth.index]]
+    # the bars keep the full names (hover, tests, clicks); only the tick labels wrap
+    lines = [wrap(n) for n in labels[growth.index]]
+    ticks = ["<br>".join(esc(part) for part in parts) for parts in lines]
     growth = growth.reset_index(drop=True)
-    values = [_number(v, esc(u)) if pd.notna(v) else t("value_not_printed", lang)
+    values = [esc(_amount(v, u, lang)) if pd.notna(v) else t("value_not_printed", lang)
               for v, u in zip(growth["value"], growth["unit"], strict=True)]
     fig = go.Figure(go.Bar(
         x=growth["yoy_pct"].astype(float), y=shown, orientation="h",
@@ -158,15 +175,43 @@ def growth_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
         showlegend=False, cliponaxis=False,
     ))
     fig.add_vline(x=0, line_color="#444", line_width=1)
-    fig.update_xaxes(title=t("economy_growth", lang), ticksuffix="%", zeroline=False,
-                     gridcolor="#e5e5e5")
-    fig.update_yaxes(automargin=True)
+    # no axis title: the panel's heading says "year-on-year growth (%)", and a title as
+    # long as the plot is narrow was clipped on a phone; upright ticks, three or so
+    fig.update_xaxes(ticksuffix="%", zeroline=False, gridcolor="#e5e5e5", tickangle=0,
+                     nticks=5, automargin=True)
+    fig.update_yaxes(automargin=True, tickfont={"size": 12}, tickmode="array",
+                     tickvals=shown, ticktext=ticks)
     span = max(abs(growth["yoy_pct"].min()), abs(growth["yoy_pct"].max()), 1) if len(growth) else 1
     low = growth["yoy_pct"].min() if len(growth) else 0
     fig.update_xaxes(range=[-span * 1.5 if low < 0 else 0, span * 1.5])
-    fig = style(fig, height=max(260, 34 * len(growth) + 60), legend=False)
+    # height from the labels' lines: every bar gets a band as tall as the longest wrapped
+    # name (plotly gives each category the same band, so a four-line name would otherwise
+    # run into its neighbours)
+    deepest = max((len(parts) for parts in lines), default=1)
+    height = 60 + len(lines) * (16 * deepest + 12)
+    fig = style(fig, height=max(260, 34 * len(growth) + 60, height), legend=False)
     fig.update_layout(margin={"r": 44})  # room for the +19.6% outside the longest bar
     return fig
+
+
+def growth_summary(rows: pd.DataFrame, lang: str) -> str:
+    """The growth chart in a sentence (screen readers, and anyone in a hurry)."""
+    growth = rows[rows["yoy_pct"].notna()]
+    if growth.empty:
+        return t("summary_empty", lang)
+    label = pd.Series(names(rows, lang), index=rows.index)
+    up, down = growth[growth["yoy_pct"] > 0], growth[growth["yoy_pct"] < 0]
+    text = ""
+    if len(up):
+        top = up["yoy_pct"].idxmax()
+        text = t("summary_growth_up", lang).format(
+            n=len(growth), up=len(up), top=label[top], top_v=f"{growth.at[top, 'yoy_pct']:+.1f}%")
+    if len(down):
+        bottom = down["yoy_pct"].idxmin()
+        text += (" " if lang == "en" and text else "") + t("summary_growth_down", lang).format(
+            down=len(down), bottom=label[bottom],
+            bottom_v=f"{growth.at[bottom, 'yoy_pct']:+.1f}%")
+    return text
 
 
 def series_figure(frame: pd.DataFrame, f: Filters, lang: str) -> go.Figure:
@@ -193,14 +238,21 @@ def series_figure(frame: pd.DataFrame, f: Filters, lang: str) -> go.Figure:
     if f.period:
         fig.add_vline(x=f.period, line_color="#999", line_dash="dot")
     fig.update_xaxes(type="category", title=t("period", lang))
-    fig.update_yaxes(title=t("economy_growth", lang), ticksuffix="%", gridcolor="#e5e5e5")
-    return style(fig, height=380)
+    fig.update_yaxes(title=t("economy_growth", lang), ticksuffix="%", gridcolor="#e5e5e5",
+                     automargin=True)
+    fig.update_xaxes(automargin=True)
+    fig = style(fig, height=420)
+    # the legend at the foot of the figure, below the axis title, never over it
+    fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0,
+                              "yanchor": "bottom", "x": 0})
+    return fig
 
 
 def table_frame(rows: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     out = pd.DataFrame({
         "indicator": names(rows, lang, where="table"),
-        "value": rows["value"], "unit": rows["unit"], "yoy_pct": rows["yoy_pct"],
+        "value": rows["value"], "unit": [unit_label(u, lang) for u in rows["unit"]],
+        "yoy_pct": rows["yoy_pct"],
         "index_change_pct_derived": rows["index_change_pct_derived"],
         "measure": [value_label("measure", m, lang) for m in rows["measure"]],
         "quality_flags": [("；" if lang == "zh" else "; ").join(
@@ -235,8 +287,9 @@ def layout(params: urlstate.Params, lang: str):
     rows = _rows(frame, f)
     table, headers = table_frame(rows, lang)
     several = len(periods(frame)) > 1
-    source = rows["source_agency"].dropna().unique()
-    intro = (t("source", lang) + colon(lang) + listing(list(source), lang)
+    source = [value_label("source_agency", a, lang)
+              for a in rows["source_agency"].dropna().unique()]
+    intro = (t("source", lang) + colon(lang) + listing(source, lang)
              if len(source) else None)
     return html.Div([
         page_header(t("economy_title", lang), intro, lang),
@@ -248,6 +301,8 @@ def layout(params: urlstate.Params, lang: str):
         html.Div([
             section(t("economy_growth", lang),
                     graph("economy-growth", growth_figure(rows, lang), t("economy_growth", lang)),
+                    html.P(growth_summary(rows, lang), id="economy-growth-summary",
+                           className="chart-summary"),
                     html.P(t("economy_growth_note", lang), className="note")),
             section(t("economy_table", lang),
                     data_table("economy-table", table, headers, page_size=20, numeric=NUMERIC,
@@ -285,7 +340,7 @@ def view(params: urlstate.Params, lang: str) -> pd.DataFrame | None:
 def register(app: Dash) -> None:
     @app.callback(
         Output("economy-growth", "figure"), Output("economy-table", "data"),
-        Output("economy-series", "figure"),
+        Output("economy-series", "figure"), Output("economy-growth-summary", "children"),
         Output("url", "search", allow_duplicate=True),
         Output("url-written", "data", allow_duplicate=True),
         Input("economy-period", "value"), Input("economy-indicators", "value"),
@@ -303,5 +358,5 @@ def register(app: Dash) -> None:
         table, _ = table_frame(rows, lang)
         query = to_query(frame, f, lang)
         return (growth_figure(rows, lang), table_records(table), series_figure(frame, f, lang),
-                query, query)
+                growth_summary(rows, lang), query, query)
 

@@ -3,17 +3,17 @@ and a detail panel; category, county and era filters drive all of them together.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, State, ctx, dcc, html
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, maps, urlstate
+from dashboard import data, geosource, maps, urlstate
 from dashboard.components import (
-    PALETTE,
     data_table,
     esc,
     graph,
@@ -24,7 +24,7 @@ from dashboard.components import (
     style,
     table_records,
 )
-from dashboard.i18n import col, colon, common_col, flag_text, paren, t, value_label
+from dashboard.i18n import col, colon, common_col, flag_text, listing, paren, t, value_label
 
 NAME = "heritage"
 NAV_KEY = "nav_heritage"
@@ -70,7 +70,10 @@ def category_label(sites: pd.DataFrame, category_zh: str, lang: str) -> str:
 
 
 def colours(sites: pd.DataFrame) -> dict[str, str]:
-    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories(sites))}
+    """One colour per category, the same on the map and the timeline (≥ 3:1 against the
+    land and the background: maps.POINT_PALETTE)."""
+    palette = maps.POINT_PALETTE
+    return {c: palette[i % len(palette)] for i, c in enumerate(categories(sites))}
 
 
 def year_bounds(sites: pd.DataFrame) -> tuple[int, int] | None:
@@ -78,6 +81,72 @@ def year_bounds(sites: pd.DataFrame) -> tuple[int, int] | None:
     if starts.empty or ends.empty:
         return None
     return int(starts.min()), int(ends.max())
+
+
+# Before the earliest dynasty (夏, c. 2070 BCE) lies prehistory: a Palaeolithic site
+# (-1,700,000) on a linear axis would squeeze every dynasty into the last pixel, so years
+# before BREAK_YEAR are drawn on a logarithmic stretch PREHISTORY of the axis instead.
+BREAK_YEAR = -2000
+PREHISTORY = 0.25  # of the historic span's width
+
+
+@dataclass(frozen=True)
+class EraScale:
+    """Years ↔ axis positions for the era slider and the timeline: linear from BREAK_YEAR
+    on, logarithmic before it; the identity when no site is older than BREAK_YEAR."""
+
+    low: int
+    high: int
+
+    @property
+    def compressed(self) -> bool:
+        return self.low < BREAK_YEAR
+
+    @property
+    def _width(self) -> float:
+        return max(1000.0, PREHISTORY * (self.high - BREAK_YEAR))
+
+    @property
+    def _decades(self) -> float:
+        return math.log10(1 + (BREAK_YEAR - self.low) / 100)
+
+    def axis(self, year: float) -> float:
+        if not self.compressed or year >= BREAK_YEAR:
+            return float(year)
+        depth = math.log10(1 + (BREAK_YEAR - year) / 100) / self._decades
+        return BREAK_YEAR - self._width * depth
+
+    def year(self, position: float) -> int:
+        """The year at an axis position, clamped to the data's years."""
+        if position <= self.axis(self.low):
+            return self.low
+        if position >= self.axis(self.high):
+            return self.high
+        if not self.compressed or position >= BREAK_YEAR:
+            return round(position)
+        depth = (BREAK_YEAR - position) / self._width * self._decades
+        return max(self.low, round(BREAK_YEAR - 100 * (10 ** depth - 1)))
+
+    def ticks(self) -> list[int]:
+        """Round years to mark: every 1000 years of history, powers of ten before it."""
+        if not self.compressed:
+            return []
+        historic = list(range(BREAK_YEAR, self.high + 1, 1000))
+        older = [-(10 ** k) for k in range(4, 9) if -(10 ** k) >= self.low]
+        return sorted(older) + historic
+
+
+def era_scale(sites: pd.DataFrame) -> EraScale:
+    bounds = year_bounds(sites) or (0, 2000)
+    return EraScale(*bounds)
+
+
+def tick_text(year: int, lang: str) -> str:
+    if abs(year) < 10_000:
+        return str(year)
+    short = (f"{-year // 1_000_000:,}M" if year % 1_000_000 == 0
+             else f"{-year // 1000:,}k")
+    return t("era_tick_large", lang).format(wan=f"{-year // 10_000:,}", short=short)
 
 
 def county_options(sites: pd.DataFrame) -> list[str]:
@@ -187,10 +256,15 @@ def _hover(lang: str) -> str:
             + col(SITES, "geocode_precision", lang) + c + "%{customdata[4]}<extra></extra>")
 
 
+# the approximate points keep their place in this order (a town seat before a county
+# centre): the more precise a point, the less it moves
+_SPREAD_ORDER = {"township": 0, "county": 1, "none": 2}
+
+
 def map_points(rows: pd.DataFrame) -> pd.DataFrame:
-    """Where each site is drawn: its own point; approximate points that coincide are set on
-    a small ring; a site with no point (5-23: mountains, no county) in the middle of the
-    city, marked as unlocated."""
+    """Where each site is drawn: its own point; approximate points that would sit on top
+    of another marker are moved apart (maps.spread; ``moved`` says so); a site with no
+    point (5-23: mountains, no county) in the middle of the city, marked as unlocated."""
     out = rows.copy()
     out["x"], out["y"] = out["lon"].astype(float), out["lat"].astype(float)
     out["located"] = out["lat"].notna() & out["lon"].notna()
@@ -200,13 +274,18 @@ def map_points(rows: pd.DataFrame) -> pd.DataFrame:
         out.loc[~out["located"], "y"] = centre[1]
     approx = out["x"].notna() & ((~out["located"])
                                  | out["geocode_precision"].isin(APPROXIMATE))
+    out["moved"] = False
     if approx.any():
-        moved = maps.spread(list(zip(out.loc[approx, "x"], out.loc[approx, "y"],
-                                     out.loc[approx, "county"].astype(object)
-                                     .where(out.loc[approx, "county"].notna(), None),
-                                     strict=True)))
-        out.loc[approx, "x"] = [p[0] for p in moved]
-        out.loc[approx, "y"] = [p[1] for p in moved]
+        order = sorted(out.index[approx], key=lambda i: _SPREAD_ORDER.get(
+            str(out.at[i, "geocode_precision"]), 3))
+        fixed = list(zip(out.loc[~approx & out["x"].notna(), "x"],
+                         out.loc[~approx & out["x"].notna(), "y"], strict=True))
+        county = out["county"].astype(object).where(out["county"].notna(), None)
+        moved = maps.spread([(out.at[i, "x"], out.at[i, "y"], county[i]) for i in order],
+                            fixed)
+        for i, (x, y) in zip(order, moved, strict=True):
+            out.at[i, "moved"] = (x, y) != (out.at[i, "x"], out.at[i, "y"])
+            out.at[i, "x"], out.at[i, "y"] = x, y
     return out[out["x"].notna()]
 
 
@@ -216,14 +295,24 @@ def _symbol(row: pd.Series) -> str:
     return "circle-open" if row["geocode_precision"] in APPROXIMATE else "circle"
 
 
+def _where(row: pd.Series, lang: str) -> str:
+    text = _precision_text(row, lang)
+    return text + paren(t("map_spread", lang), lang) if row["moved"] else text
+
+
 def map_figure(sites: pd.DataFrame, rows: pd.DataFrame, f: Filters, lang: str) -> go.Figure:
-    """Every (filtered) site coloured by category over the county outlines; approximate
-    points hollow, unlocated ones as hollow squares."""
+    """Every (filtered) site coloured by category over the named county outlines;
+    approximate points hollow, unlocated ones as hollow squares, the selected site ringed;
+    a county filter zooms to its counties."""
     fig = go.Figure()
+    # positions from every site, so that a filter never moves a point
+    everywhere = map_points(sites)
+    drawn = everywhere[everywhere["site_id"].isin(set(rows["site_id"]))]
     if data.counties_geojson() is not None:
         fig.add_trace(maps.outlines(set(f.counties), t("county_outlines", lang), lang))
+        fig.add_trace(maps.county_labels(lang, list(zip(everywhere["x"], everywhere["y"],
+                                                        strict=True))))
     palette = colours(sites)
-    drawn = map_points(rows)
     for category in categories(sites):
         group = drawn[drawn["category_zh"] == category]
         if group.empty:
@@ -237,8 +326,20 @@ def map_figure(sites: pd.DataFrame, rows: pd.DataFrame, f: Filters, lang: str) -
                     "line": {"width": [1 if s else 2.5 for s in solid],
                              "color": ["white" if s else palette[category] for s in solid]}},
             customdata=[[esc(r["site_id"]), esc(r["name"]), esc(era_text(r, lang)),
-                         esc(r["address_raw"]), esc(_precision_text(r, lang))]
+                         esc(r["address_raw"]), esc(_where(r, lang))]
                         for _, r in group.iterrows()],
+            hovertemplate=_hover(lang),
+        ))
+    chosen = everywhere[everywhere["site_id"] == f.site]
+    if len(chosen):  # a ring round the selected site (drawn even when filtered out)
+        r = chosen.iloc[0]
+        fig.add_trace(go.Scattergeo(
+            lon=[r["x"]], lat=[r["y"]], mode="markers", meta="selected",
+            name=t("map_selected", lang), showlegend=False,
+            marker={"symbol": "circle-open", "size": 26, "color": "#111",
+                    "line": {"width": 3}},
+            customdata=[[esc(r["site_id"]), esc(r["name"]), esc(era_text(r, lang)),
+                         esc(r["address_raw"]), esc(_where(r, lang))]],
             hovertemplate=_hover(lang),
         ))
     places = data.load(PLACES)
@@ -253,10 +354,13 @@ def map_figure(sites: pd.DataFrame, rows: pd.DataFrame, f: Filters, lang: str) -
                 text=[esc(p) for p in own["place"]],
                 hovertemplate="%{text}<extra></extra>",
             ))
-    fig = maps.geo_layout(fig, height=480)
+    fig = maps.geo_layout(fig, height=480, focus=f.counties)
+    # the legend below the map, in the figure's own margin (container reference), so it
+    # never lies over the map however many lines it wraps to on a phone
     fig.update_layout(legend={"title": {"text": t("category", lang), "side": "top"},
-                              "orientation": "h", "y": 0, "yanchor": "top", "x": 0},
-                      margin={"b": 70}, clickmode="event")
+                              "orientation": "h", "yref": "container", "y": 0,
+                              "yanchor": "bottom", "x": 0},
+                      margin={"b": 10}, clickmode="event")
     return fig
 
 
@@ -269,11 +373,11 @@ def counts_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
                                hovertemplate="%{x}: %{y}<extra></extra>"))
         return style(fig, height=300, legend=False)
     counts = rows["county"].value_counts().reindex(counties).fillna(0).astype(int)
+    # no colour bar: each county carries its count, and a bar would take a third of a phone
     fig = go.Figure(go.Choropleth(
         geojson=data.counties_geojson(), featureidkey="properties.county",
-        locations=counties, z=counts.tolist(), zmin=0, colorscale="Blues",
+        locations=counties, z=counts.tolist(), zmin=0, colorscale="Blues", showscale=False,
         marker={"line": {"color": maps.OUTLINE, "width": 1}},
-        colorbar={"title": {"text": t("sites", lang)}, "thickness": 12, "len": 0.7},
         text=[data.county_label(c, lang) for c in counties],
         hovertemplate="%{text}: %{z}<extra></extra>", name=t("sites", lang),
     ))
@@ -289,23 +393,33 @@ def counts_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     return maps.geo_layout(fig, height=360)
 
 
+def _bar_label(group: pd.DataFrame) -> list[str]:
+    return [esc(f"{i} {n}") for i, n in zip(group["site_id"], group["name"], strict=True)]
+
+
 def timeline_figure(sites: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
-    """Each site as a bar from its era's first to last year."""
+    """Each site as a bar from its era's first to last year, on the era scale (prehistory
+    compressed, so the dynasties stay readable)."""
+    scale = era_scale(sites)
     dated = rows[rows["era_start_year"].notna()].sort_values(
         ["era_start_year", "era_end_year"], ascending=[False, False])
     palette = colours(sites)
     fig = go.Figure()
+    start = pd.Series([scale.axis(y) for y in dated["era_start_year"].astype(int)],
+                      index=dated.index, dtype=float)
+    end = pd.Series([scale.axis(y) for y in dated["era_end_year"].astype(int)],
+                    index=dated.index, dtype=float)
     for category in categories(sites):
         group = dated[dated["category_zh"] == category]
         if group.empty:
             continue
-        start = group["era_start_year"].astype(int)
-        end = group["era_end_year"].astype(int)
+        base = start[group.index]
+        width = end[group.index] - base + 1
         fig.add_trace(go.Bar(
-            base=start, x=(end - start + 1), y=[esc(f"{i} {n}") for i, n in
-                                                  zip(group["site_id"], group["name"],
-                                                      strict=True)],
-            orientation="h", name=esc(category_label(sites, category, lang)),
+            base=base.round(1).tolist() if scale.compressed else base.astype(int).tolist(),
+            x=width.round(1).tolist() if scale.compressed else width.astype(int).tolist(),
+            y=_bar_label(group), orientation="h",
+            name=esc(category_label(sites, category, lang)),
             marker={"color": palette[category]},
             customdata=[[esc(r["site_id"]), esc(r["name"]), esc(era_text(r, lang))]
                         for _, r in group.iterrows()],
@@ -313,15 +427,15 @@ def timeline_figure(sites: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Fi
                           + "<br>%{customdata[2]}<extra></extra>",
         ))
     # a single year or a decade is too thin to see as a bar: mark its middle as well
-    span = (dated["era_end_year"].max() - dated["era_start_year"].min()) if len(dated) else 1
-    short = dated[(dated["era_end_year"] - dated["era_start_year"]) < 0.02 * span]
+    span = (end.max() - start.min()) if len(dated) else 1
+    short = dated[(end - start) < 0.02 * span]
     for category in categories(sites):
         group = short[short["category_zh"] == category]
         if group.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=(group["era_start_year"] + group["era_end_year"]).astype(float) / 2,
-            y=[esc(f"{i} {n}") for i, n in zip(group["site_id"], group["name"], strict=True)],
+            x=((start[group.index] + end[group.index]) / 2).tolist(),
+            y=_bar_label(group),
             mode="markers", marker={"symbol": "diamond", "size": 9,
                                     "color": palette[category]},
             showlegend=False, name=esc(category_label(sites, category, lang)),
@@ -330,13 +444,28 @@ def timeline_figure(sites: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Fi
             hovertemplate="<b>%{customdata[1]}</b>" + paren("%{customdata[0]}", lang)
                           + "<br>%{customdata[2]}<extra></extra>",
         ))
-    order = [esc(f"{i} {n}") for i, n in zip(dated["site_id"], dated["name"], strict=True)]
+    order = _bar_label(dated)
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True,
                      tickfont={"size": 11})
     fig.update_xaxes(title=t("year_axis", lang), gridcolor="#e5e5e5", zeroline=True,
-                     zerolinecolor="#999")
+                     zerolinecolor="#999", automargin=True)
+    if scale.compressed:
+        ticks = scale.ticks()
+        fig.update_xaxes(tickvals=[scale.axis(y) for y in ticks],
+                         ticktext=[tick_text(y, lang) for y in ticks],
+                         range=[scale.axis(scale.low) - 60, scale.axis(scale.high) + 60])
+        fig.add_vline(x=BREAK_YEAR, line_color="#999", line_dash="dot", line_width=1)
+        fig.add_annotation(x=BREAK_YEAR, xanchor="right", y=1, yref="paper", yanchor="bottom",
+                           text=esc("← " + t("era_compressed", lang)), showarrow=False,
+                           font={"size": 11, "color": "#555"})
     fig.update_layout(barmode="overlay", bargap=0.25)
-    return style(fig, height=max(220, 21 * len(dated) + 120))
+    fig = style(fig, height=max(260, 21 * len(dated) + 170))
+    # the legend at the foot of the figure (container reference): below the axis title,
+    # never over it, however many lines it takes on a phone
+    fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0,
+                              "yanchor": "bottom", "x": 0},
+                      margin={"t": 24 if scale.compressed else 10})
+    return fig
 
 
 # --- tables and the detail panel --------------------------------------------------------
@@ -380,7 +509,8 @@ def detail(sites: pd.DataFrame, site: str | None, lang: str) -> list:
         + _field(label["village"], row["village"])
         + _field(f"{label['lat']}, {label['lon']}", coords)
         + _field(label["geocode_precision"], _precision_text(row, lang))
-        + _field(label["geocode_source"], row["geocode_source"])
+        + [html.Dt(label["geocode_source"]),
+           html.Dd(geosource.explained(row["geocode_source"], row["township"], lang))]
         + _field(label["announced_on"], f"{announced} {row['announce_doc'] or ''}".strip())
         + _field(t("source", lang), f"{row['source_issue']}:{row['source_line']}")
         + _field(common_col("quality_flags", lang),
@@ -402,14 +532,81 @@ def detail(sites: pd.DataFrame, site: str | None, lang: str) -> list:
     return parts
 
 
+# --- chart summaries (the charts' content as a sentence, for screen readers and all) ---------
+
+
+def _names(counts: pd.Series, lang: str) -> str:
+    return listing([t("summary_item", lang).format(name=data.county_label(c, lang), n=n)
+                    for c, n in counts.items()], lang)
+
+
+def map_summary(rows: pd.DataFrame, lang: str) -> str:
+    if rows.empty:
+        return t("summary_empty", lang)
+    counts = rows["county"].value_counts(sort=False)  # a category: zeros included
+    counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
+    unlocated = int((rows["lat"].isna() | rows["lon"].isna()).sum())
+    approx = int(rows["geocode_precision"].isin(APPROXIMATE).sum()) - unlocated
+    return t("summary_map", lang).format(n=len(rows), counties=_names(counts, lang),
+                                         approx=approx, unlocated=unlocated)
+
+
+def counts_summary(rows: pd.DataFrame, lang: str) -> str:
+    counts = rows["county"].value_counts(sort=False).reindex(
+        data.county_names() or None).fillna(0).astype(int)
+    if rows.empty or counts.empty:
+        return t("summary_empty", lang)
+    ranked = counts.sort_values(ascending=False, kind="stable")
+    return t("summary_counts", lang).format(
+        top=data.county_label(ranked.index[0], lang), n=int(ranked.iloc[0]),
+        low=data.county_label(ranked.index[-1], lang), m=int(ranked.iloc[-1]),
+        none=int(rows["county"].isna().sum()))
+
+
+def timeline_summary(rows: pd.DataFrame, lang: str) -> str:
+    dated = rows[rows["era_start_year"].notna()]
+    if dated.empty:
+        return t("summary_empty", lang)
+    first = dated.sort_values(["era_start_year", "era_end_year"], kind="stable").iloc[0]
+    last = dated.sort_values(["era_end_year", "era_start_year"], kind="stable").iloc[-1]
+    return t("summary_timeline", lang).format(
+        n=len(dated), first=first["name"], first_era=era_text(first, lang),
+        last=last["name"], last_era=era_text(last, lang))
+
+
+def _summary(summary_id: str, text: str) -> html.P:
+    return html.P(text, id=summary_id, className="chart-summary")
+
+
 # --- page --------------------------------------------------------------------------------
 
 
-def _era_marks(bounds: tuple[int, int]) -> dict:
-    """Round years between the ends; the ends are in the slider's own input boxes."""
-    margin = (bounds[1] - bounds[0]) / 10
+def _era_marks(scale: EraScale, lang: str) -> dict:
+    """Round years between the ends (the ends are in the slider's own input boxes); on a
+    compressed scale, the scale's own ticks at their positions."""
+    if scale.compressed:
+        return {str(round(scale.axis(y))): tick_text(y, lang) for y in scale.ticks()}
+    margin = (scale.high - scale.low) / 10
     return {str(y): str(y) for y in (0, 500, 1000, 1500)
-            if bounds[0] + margin < y < bounds[1] - margin}
+            if scale.low + margin < y < scale.high - margin}
+
+
+def _era_value(scale: EraScale, era: tuple[int, int] | None) -> list[int]:
+    low, high = era or (scale.low, scale.high)
+    return [round(scale.axis(low)), round(scale.axis(high))]
+
+
+def _era_years(scale: EraScale, value: object) -> object:
+    """The slider's positions as years (the URL and the filters speak years)."""
+    if isinstance(value, list | tuple) and len(value) == 2 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return [scale.year(value[0]), scale.year(value[1])]
+    return value
+
+
+def _era_range_text(scale: EraScale, era: tuple[int, int] | None, lang: str) -> str:
+    low, high = era or (scale.low, scale.high)
+    return f"{year_text(low, lang)} – {year_text(high, lang)}"
 
 
 def _count_text(rows: pd.DataFrame, sites: pd.DataFrame, lang: str) -> str:
@@ -423,13 +620,15 @@ def layout(params: urlstate.Params, lang: str):
         return html.Div([head, no_data(lang)])
     f = from_params(sites, params)
     rows = selected(sites, f)
-    bounds = year_bounds(sites) or (0, 2000)
+    scale = era_scale(sites)
     table, heads = table_frame(sites, rows, lang)
     no_outlines = (message(t("map_unavailable", lang))
                    if data.counties_geojson() is None else None)
     return html.Div([
         head,
         dcc.Store(id="heritage-site", data=f.site),
+        dcc.Store(id="heritage-chosen"),  # set by a click only: brings the details into view
+        dcc.Store(id="heritage-scrolled"),
         html.Div([
             html.Div([html.Label(t("category", lang), htmlFor="heritage-category"),
                       dcc.Dropdown(id="heritage-category", multi=True,
@@ -442,30 +641,41 @@ def layout(params: urlstate.Params, lang: str):
                                    options=[{"label": data.county_label(c, lang), "value": c}
                                             for c in county_options(sites)])]),
             html.Div([html.Label(t("era_range", lang), htmlFor="heritage-era"),
-                      dcc.RangeSlider(id="heritage-era", min=bounds[0], max=bounds[1], step=1,
-                                      value=list(f.era or bounds),
-                                      marks=_era_marks(bounds), allowCross=False,
-                                      tooltip={"placement": "bottom"})],
+                      # positions on the era scale; on a compressed scale the handles'
+                      # number boxes would show positions, not years: the text below says
+                      dcc.RangeSlider(id="heritage-era", min=round(scale.axis(scale.low)),
+                                      max=round(scale.axis(scale.high)), step=1,
+                                      value=_era_value(scale, f.era),
+                                      marks=_era_marks(scale, lang), allowCross=False,
+                                      allow_direct_input=not scale.compressed,
+                                      tooltip=None if scale.compressed
+                                      else {"placement": "bottom"}),
+                      html.Div(_era_range_text(scale, f.era, lang), id="heritage-era-text",
+                               className="note")],
                      className="era-filter"),
             html.Div(_count_text(rows, sites, lang), id="heritage-count", className="count"),
         ], className="filters filters-heritage"),
         html.Div([
             section(t("heritage_map", lang), no_outlines,
                     graph("heritage-map", map_figure(sites, rows, f, lang),
-                          t("heritage_map", lang), maps.config()),
-                    html.P(t("legend_hollow", lang), className="note"),
+                          t("heritage_map", lang), maps.config(),
+                          caption=t("map_keyboard", lang)),
+                    _summary("heritage-map-summary", map_summary(rows, lang)),
+                    html.P(t("map_legend_note", lang), className="note"),
                     class_name="map-panel"),
             section(t("heritage_detail", lang),
                     html.Div(detail(sites, f.site, lang), id="heritage-detail"),
-                    class_name="detail-panel"),
+                    class_name="detail-panel", section_id="heritage-detail-panel"),
         ], className="grid-map"),
         html.Div([
             section(t("heritage_counts", lang),
                     graph("heritage-counts", counts_figure(rows, lang),
-                          t("heritage_counts", lang), maps.config())),
+                          t("heritage_counts", lang), maps.config()),
+                    _summary("heritage-counts-summary", counts_summary(rows, lang))),
             section(t("heritage_timeline", lang),
                     graph("heritage-timeline", timeline_figure(sites, rows, lang),
-                          t("heritage_timeline", lang))),
+                          t("heritage_timeline", lang)),
+                    _summary("heritage-timeline-summary", timeline_summary(rows, lang))),
         ], className="grid-2"),
         section(t("heritage_table", lang),
                 data_table("heritage-table", table, heads, page_size=25, row_ids="site_id",
@@ -499,7 +709,10 @@ def register(app: Dash) -> None:
         Output("heritage-table", "data"), Output("heritage-map", "figure"),
         Output("heritage-counts", "figure"), Output("heritage-timeline", "figure"),
         Output("heritage-detail", "children"), Output("heritage-count", "children"),
-        Output("heritage-site", "data"),
+        Output("heritage-site", "data"), Output("heritage-chosen", "data"),
+        Output("heritage-era-text", "children"), Output("heritage-map-summary", "children"),
+        Output("heritage-counts-summary", "children"),
+        Output("heritage-timeline-summary", "children"),
         Output("url", "search", allow_duplicate=True),
         Output("url-written", "data", allow_duplicate=True),
         Input("heritage-category", "value"), Input("heritage-county", "value"),
@@ -515,11 +728,33 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         lang = urlstate.rendered_lang(rendered)
         clicked = _clicked_site(ctx.triggered_id, map_click, timeline_click, cell)
-        f = filters(sites, category, county, era, clicked or current)
+        scale = era_scale(sites)
+        f = filters(sites, category, county, _era_years(scale, era), clicked or current)
         rows = selected(sites, f)
         table, _ = table_frame(sites, rows, lang)
         query = to_query(f, lang)
+        chosen = f.site if clicked and f.site == clicked else no_update
         return (table_records(table.assign(id=rows["site_id"])),
                 map_figure(sites, rows, f, lang), counts_figure(rows, lang),
                 timeline_figure(sites, rows, lang), detail(sites, f.site, lang),
-                _count_text(rows, sites, lang), f.site, query, query)
+                _count_text(rows, sites, lang), f.site, chosen,
+                _era_range_text(scale, f.era, lang), map_summary(rows, lang),
+                counts_summary(rows, lang), timeline_summary(rows, lang), query, query)
+
+    # A chosen site's details come into view (on a phone the panel is far above the list
+    # or below the map); nothing moves when the panel is already on screen. Clientside, so
+    # no round trip, and hashed into the CSP by dashboard.security like every inline script.
+    app.clientside_callback(
+        """function(site) {
+            const panel = document.getElementById('heritage-detail-panel');
+            if (site && panel) {
+                const top = panel.getBoundingClientRect().top;
+                if (top < 0 || top > window.innerHeight * 0.6) {
+                    panel.scrollIntoView({block: 'start'});
+                }
+            }
+            return window.dash_clientside.no_update;
+        }""",
+        Output("heritage-scrolled", "data"), Input("heritage-chosen", "data"),
+        prevent_initial_call=True,
+    )

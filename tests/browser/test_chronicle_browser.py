@@ -120,3 +120,57 @@ def test_english(server, page):
     settle(page, "() => !location.search.includes('lang=en')")
     assert page.locator("#page h1").inner_text() == "市政府大事记"
     assert page.locator("#chronicle-q").input_value() == "方伟"
+
+
+_PHONE = {"width": 390, "height": 844}
+_HEAT_BOX_JS = """() => {
+    const root = document.querySelector('#chronicle-timeline');
+    const svg = root.querySelector('.main-svg').getBoundingClientRect();
+    const ticks = [...root.querySelectorAll('.ytick text, .xtick text')]
+        .map(el => el.getBoundingClientRect()).filter(r => r.width > 0);
+    const rotated = [...root.querySelectorAll('.xtick text')]
+        .some(el => /rotate\\((?!0)/.test(el.getAttribute('transform') || ''));
+    const gd = root.querySelector('.js-plotly-plot');
+    return {svgLeft: svg.left, svgRight: svg.right, width: svg.width, rotated,
+            plot: gd._fullLayout._size.w,
+            tickLeft: Math.min(...ticks.map(r => r.left)),
+            tickRight: Math.max(...ticks.map(r => r.right))};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_phone_heat_map_is_not_clipped(server, browser, watcher, lang):
+    context = browser.new_context(viewport=_PHONE, locale="zh-CN")
+    page = context.new_page()
+    watcher.attach(page)
+    try:
+        page.goto(server.url + "/chronicle?lang=" + lang)
+        ready(page)
+        figure(page, "chronicle-timeline")
+        box = page.evaluate(_HEAT_BOX_JS)
+        assert box["width"] <= _PHONE["width"]
+        # every official's name and post readable: none cut at the chart's left edge
+        assert box["tickLeft"] >= box["svgLeft"] - 1, box
+        assert box["tickRight"] <= box["svgRight"] + 1, box
+        assert not box["rotated"], box
+        assert box["plot"] >= 60, box  # room left for the month columns
+    finally:
+        context.close()
+    assert not watcher.problems, watcher.problems
+
+
+def test_heat_map_has_a_text_summary(server, page):
+    entries = data.load("chronicle_entries")
+    counts = entries["name"].value_counts()
+    top = entries[entries["name"] == counts.index[0]].iloc[0]
+    page.goto(server.url + "/chronicle")
+    ready(page)
+    assert page.locator("#chronicle-timeline-summary").inner_text() == (
+        f"图中共{len(entries)}条大事记，涉及{entries['name'].nunique()}位领导、"
+        f"{entries['year_month'].nunique()}个月份；条目最多的是{top['official']}"
+        f"（{counts.iloc[0]}条）。")
+    page.fill("#chronicle-q", "陈红淦")
+    page.press("#chronicle-q", "Enter")
+    settle(page, "() => location.search.includes('q=')")
+    assert page.locator("#chronicle-timeline-summary").inner_text() == (
+        "图中共1条大事记，涉及1位领导、1个月份；条目最多的是副市长陈红淦（1条）。")

@@ -13,8 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 from dash.dash_table.Format import Format, Group
+from dash.development.base_component import Component
 
-from dashboard.i18n import colon, t
+from dashboard.i18n import colon, norm_lang, t
 
 FONT = ("'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
         "'Hiragino Sans GB', 'WenQuanYi Micro Hei', sans-serif")
@@ -22,12 +23,28 @@ FONT = ("'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaH
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000")
 POSITIVE, NEGATIVE = "#2166AC", "#D6604D"
+# The chart toolbar keeps what helps an official: download PNG, zoom in/out, reset (for
+# cartesian and geo subplots alike); everything else goes. plotly.js 4 adds "Share chart…"
+# (uploads the figure to Plotly Cloud) unless told not to, and a logo linking to plotly.com:
+# nothing on a government dashboard may send data elsewhere (tests/browser/test_a11y_browser).
+MODEBAR_KEEP = ("toImage", "zoomIn2d", "zoomOut2d", "resetScale2d", "zoomInGeo",
+                "zoomOutGeo", "resetGeo")
+MODEBAR_REMOVE = ["zoom2d", "pan2d", "select2d", "lasso2d", "autoScale2d",
+                  "hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines",
+                  "toggleHover", "hoverClosestGeo", "hoverClosestPie", "hoverClosestGl2d",
+                  "resetViews", "pan", "resetViewMapbox", "resetViewMap", "toggleAttribution",
+                  "sendDataToCloud", "sendChartToCloud", "editInChartStudio", "downloadJson"]
+NO_OUTSIDE = {"displaylogo": False, "showSendToCloud": False, "showEditInChartStudio": False,
+              "showLink": False, "sendData": False, "plotlyServerURL": "", "linkText": "",
+              "modeBarButtonsToRemove": MODEBAR_REMOVE}
+PLOTLY_LOCALE = {"zh": "zh-CN", "en": "en"}  # zh-CN: dashboard/assets/locale-plotly-zh-cn.js
 # Plotly fetches a world topojson for any geo subplot with a located trace; serve a blank
 # one locally so the map never asks the internet for anything.
-GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": "/assets/topojson/",
-                "modeBarButtonsToRemove": ["select2d", "lasso2d"], "responsive": True}
+GRAPH_CONFIG = {**NO_OUTSIDE, "topojsonURL": "/assets/topojson/", "responsive": True,
+                "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
+ROW_OPENS = "--lyg-row-opens"  # read by assets/a11y.js
 _BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
 
 
@@ -45,17 +62,61 @@ def style(fig: go.Figure, height: int = 360, legend: bool = True) -> go.Figure:
         height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
         font={"family": FONT, "size": 13}, paper_bgcolor="white", plot_bgcolor="white",
         showlegend=legend, hoverlabel={"font": {"family": FONT}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
+        # above the plot: below it, a horizontal legend lands on the x-axis title on a phone
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
+                "xanchor": "left"},
     )
     return fig
 
 
-def graph(graph_id: str, figure: go.Figure, label: str,
-          config: dict | None = None) -> html.Figure:
+def graph_config(config: dict | None = None, lang: str | None = None) -> dict:
+    """The one dcc.Graph config: ``config`` (a page's own, e.g. the map's) with the
+    toolbar trimmed and every outside control off whatever it says, in the page's locale."""
+    out = {**(config or GRAPH_CONFIG), **NO_OUTSIDE}
+    if lang is not None:
+        out["locale"] = PLOTLY_LOCALE[norm_lang(lang)]
+    return out
+
+
+def graph(graph_id: str, figure: go.Figure, label: str, config: dict | None = None,
+          lang: str | None = None, caption: str | None = None) -> html.Figure:
+    """A chart in a <figure> named ``label``; ``caption`` (e.g. the keyboard path to a
+    map's points) is shown under it. Without ``lang`` the page's locale is set by
+    ``localize`` when the page is rendered."""
     # responsive stays "auto": width follows the container, the figure's height is kept
-    return html.Figure(dcc.Graph(id=graph_id, figure=figure, config=config or GRAPH_CONFIG,
-                                 className="graph"),
+    return html.Figure([dcc.Graph(id=graph_id, figure=figure,
+                                  config=graph_config(config, lang), className="graph"),
+                        html.Figcaption(caption, className="note") if caption else None],
                        className="graph-box", **{"aria-label": label})
+
+
+def dropdown_labels(lang: str) -> dict:
+    """dcc.Dropdown's own texts ("Select All", "Search"…) in the page's language."""
+    keys = {"select_all": "dd_select_all", "deselect_all": "dd_deselect_all",
+            "selected_count": "dd_selected_count", "search": "dd_search",
+            "clear_search": "dd_clear_search", "clear_selection": "dd_clear_selection",
+            "no_options_found": "dd_no_options"}
+    return {prop: t(key, lang) for prop, key in keys.items()}
+
+
+def localize(tree: Component, lang: str) -> Component:
+    """Put every third-party widget of a rendered page into the page's language, in one
+    place rather than at each call: dropdown texts, the date picker's placeholder and month
+    header, and the plotly.js locale of each chart (toolbar tooltips, month and day names).
+    The calendar's month and day names follow ``<html lang>`` (assets/locale.js)."""
+    for node in [tree, *tree._traverse()] if isinstance(tree, Component) else []:
+        if isinstance(node, dcc.Dropdown) and getattr(node, "labels", None) is None:
+            node.labels = dropdown_labels(lang)
+        elif isinstance(node, dcc.DatePickerSingle | dcc.DatePickerRange):
+            if getattr(node, "placeholder", None) is None:
+                node.placeholder = t("pick_date", lang)
+            if getattr(node, "month_format", None) is None:
+                # the calendar's month menu: 11月 / November (the year has its own box)
+                node.month_format = "MMM YYYY" if norm_lang(lang) == "zh" else "MMMM YYYY"
+        elif isinstance(node, dcc.Graph):
+            config = getattr(node, "config", None) or {}
+            node.config = graph_config(config, None if "locale" in config else lang)
+    return tree
 
 
 def message(text: str, kind: str = "empty") -> html.Div:
@@ -98,14 +159,18 @@ def data_table(table_id: str, frame: pd.DataFrame, columns: Sequence[tuple[str, 
         widths.append({"if": {"column_id": columns[0][0]}, "minWidth": 130})
     widths += [{"if": {"column_id": c}, "minWidth": 240} for c in wide]
     widths += [{"if": {"column_id": c}, "whiteSpace": "nowrap"} for c in nowrap]
+    marks = []
     if row_ids:
         for record, key in zip(records, frame[row_ids], strict=True):
             record["id"] = key
+        # a row opens its details: assets/a11y.js makes the row's first cell a keyboard
+        # stop that Enter opens (a DataTable takes no class name: a CSS variable marks it)
+        marks.append({"selector": ".dash-spreadsheet-container", "rule": f"{ROW_OPENS}: 1"})
     return dash_table.DataTable(
         id=table_id, data=records,
         columns=[_column(c, h, c in numeric, c in grouped) for c, h in columns],
         sort_action="native" if sort else "none", page_action="native", page_size=page_size,
-        style_table={"overflowX": "auto"}, cell_selectable=True,
+        style_table={"overflowX": "auto"}, css=marks, cell_selectable=True,
         style_cell={"fontFamily": FONT, "fontSize": 13, "textAlign": "left",
                     "whiteSpace": "normal", "height": "auto", "padding": "4px 8px",
                     "maxWidth": 420, "minWidth": 84},
@@ -124,13 +189,21 @@ def _column(name: str, header: str, numeric: bool, grouped: bool) -> dict:
 
 
 def download_bar(lang: str) -> html.Div:
+    """The view as CSV or XLSX (dashboard/downloads.py), the full workbook, a "CSV with
+    notes" choice and the view's read-only API URL (kept current by app.api_link)."""
     def button(fmt: str, key: str) -> html.Button:
         return html.Button(t(key, lang), id={"type": "download", "fmt": fmt},
                            className="download-button", n_clicks=0)
 
+    notes = html.Span(dcc.Checklist(
+        id="download-notes", className="download-notes", value=[], inline=True,
+        options=[{"label": t("download_csv_notes", lang), "value": "notes"}]),
+        title=t("download_csv_notes_title", lang))
+    api_link = html.A(t("download_api", lang), id="download-api", href="/api/",
+                      className="download-api", title=t("download_api_title", lang))
     return html.Div([html.Span(t("download", lang) + colon(lang), className="download-label"),
-                     button("csv", "download_csv"), button("xlsx", "download_xlsx"),
-                     button("workbook", "download_workbook")],
+                     button("csv", "download_csv"), notes, button("xlsx", "download_xlsx"),
+                     button("workbook", "download_workbook"), api_link],
                     className="download-bar", role="group")
 
 

@@ -3,7 +3,8 @@
     .venv/bin/python -m dashboard.screenshots [--out docs/screenshots] [--datasets DIR]
 
 Serves the dashboard on a free loopback port, opens each page in Debian's headless Chromium
-once everything is drawn, and writes ``<page>-desktop.png`` and ``<page>-phone.png``.
+once everything is drawn, and writes ``<page>-desktop.png`` and ``<page>-phone.png`` (Chinese)
+and ``<page>-en-desktop.png`` and ``<page>-en-phone.png`` (English).
 Needs playwright and /usr/bin/chromium (``make chromium``) and CJK fonts on the machine
 (Debian: fonts-noto-cjk), or the Chinese text shows as boxes.
 """
@@ -16,14 +17,18 @@ from pathlib import Path
 
 from dashboard import probe
 
-VIEWS = {  # file stem → the URL shown (a state worth seeing, not only the defaults)
+STATES = {  # page → the URL shown (a state worth seeing, not only the defaults)
     "overview": "/",
     "economy": "/economy",
     "heritage": "/heritage?site=5-10",
-    "documents": "/documents?doc=连政规发〔2014〕7号&on=2023-01-01",
+    "documents": "/documents?doc=连政规发〔2014〕7号",
+    "chronicle": "/chronicle",
     "quality": "/quality",
-    "heritage-en": "/heritage?lang=en&category=古建筑",
+    "dictionary": "/dictionary",
 }
+# file stem → URL: every page in Chinese (``<page>``) and English (``<page>-en``)
+VIEWS = {**STATES, **{f"{stem}-en": path + ("&" if "?" in path else "?") + "lang=en"
+                      for stem, path in STATES.items()}}
 SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 
 

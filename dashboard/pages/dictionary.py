@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import Dash, html
 
+from dashboard.api import help_section as api_help
 from dashboard.components import data_table, page_header, section
 from dashboard.i18n import t
 from etl import dictionary
@@ -20,7 +21,7 @@ def columns_frame(lang: str = "zh") -> pd.DataFrame:
         for col in ds.columns:
             rows.append({"dataset": ds.name, "column": col.name, "label": col.label(lang),
                          "type": col.type, "required": "✓" if col.required else "",
-                         "description": col.description})
+                         "description": col.describe(lang)})  # description_zh in zh
     return pd.DataFrame(rows)
 
 
@@ -35,7 +36,8 @@ def layout(params: dict, lang: str) -> html.Div:
                ("type", t("dict_type", lang)), ("required", t("dict_required", lang)),
                ("description", t("dict_description", lang))]
     frame = columns_frame(lang)
-    parts = [page_header(t("dictionary_title", lang), t("dictionary_intro", lang), lang)]
+    parts = [page_header(t("dictionary_title", lang), t("dictionary_intro", lang), lang),
+             api_help(lang)]  # the read-only API (dashboard/api.py)
     for name, ds in dictionary.datasets().items():
         rows = frame[frame["dataset"] == name]
         parts.append(section(f"{ds.title(lang)} ({name})",

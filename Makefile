@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 
-.PHONY: setup datasets run test lint chromium bench clean
+.PHONY: setup datasets run serve test lint chromium bench clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ datasets: setup
 
 run: datasets
 	$(PY) -m dashboard
+
+# Production: waitress (slow or idle clients cannot starve it), loopback; put a TLS proxy in front
+serve: datasets
+	$(PY) -m dashboard --production
 
 # Debian's Chromium for the browser tests (a test tool's own browser download fails here),
 # and CJK fonts so screenshots show Chinese rather than boxes.

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench            # all of them (a few minutes), RESULTS.md updated
     .venv/bin/python -m bench --quick    # small sizes, printed only (a smoke run)
-    .venv/bin/python -m bench etl        # only some: etl, registry, load, pages, pdf
+    .venv/bin/python -m bench etl        # only some: etl, registry, load, pages, pdf, slow
 
 Each benchmark owns a section of RESULTS.md between ``<!-- bench:NAME -->`` and
 ``<!-- /bench:NAME -->``; the prose around the sections is written by hand and kept.
@@ -59,8 +59,13 @@ def _pdf(quick: bool) -> str:
     return pdf_read.markdown(pdf_read.run(repeat=2 if quick else 7, with_plumber=not quick))
 
 
+def _slow(quick: bool) -> str:
+    from bench import slow_clients
+    return slow_clients.run(slow=50 if quick else 200, n=5 if quick else 40)
+
+
 BENCHMARKS = {"etl": _etl, "registry": _registry, "load": _load, "pages": _pages,
-              "pdf": _pdf}
+              "pdf": _pdf, "slow": _slow}
 
 
 def update(text: str, name: str, body: str) -> str:

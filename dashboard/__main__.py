@@ -1,5 +1,6 @@
 """``python -m dashboard [--host 127.0.0.1] [--port 8050] [--debug]``: the development
-server. In production: ``gunicorn -w 2 -b 127.0.0.1:8050 dashboard.app:server``."""
+server. In production: ``python -m dashboard --production [--host 127.0.0.1] [--port 8050]``
+(``make serve``): waitress, which slow or idle clients cannot starve (dashboard/serve.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--debug", action="store_true",
                         help="Dash debug mode (reloader, dev tools); never in production")
+    parser.add_argument("--production", action="store_true",
+                        help="the production server (waitress, threaded, event-loop I/O)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="worker threads of the production server (default 8)")
     args = parser.parse_args(argv)
+    if args.production and args.debug:
+        parser.error("--debug is for development only, not with --production")
     # debug mode's dev tools would ask plotly.com for the latest Dash version: stay offline
     os.environ.setdefault("DASH_DISABLE_VERSION_CHECK", "true")
+    if args.production:
+        from dashboard import serve
+
+        serve.run(args.host, args.port, args.threads or serve.THREADS)
+        return
     from dashboard.app import app
 
     app.run(host=args.host, port=args.port, debug=args.debug)

@@ -2,16 +2,15 @@
 
 Column headers, dataset titles and quality-flag explanations come from the data dictionary
 (``etl/dictionary/*.yaml``) through ``col``, ``dataset_title`` and ``flag_text``; this table
-holds the rest: navigation, titles, buttons, notes and the labels of coded values.
+holds the rest: navigation, titles, buttons and notes. Coded values (and a document's
+status) are labelled by the dictionary too (etl/dictionary/_values.yaml), through
+``value_label``.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from etl import dictionary
 from etl.profile import profile
-from etl.status import STATUSES, DocumentStatus
 
 CITY = profile()  # the city this checkout serves (datasets/reference/city.csv)
 
@@ -209,18 +208,176 @@ UI: dict[str, tuple[str, str]] = {
     "record": ("记录", "Record"),
     "count": ("数量", "Count"),
     # --- area: server, API, downloads (add below this line only) ---
+    "download_csv_notes": ("CSV 含说明行", "CSV with notes"),
+    "download_csv_notes_title": ("在 CSV 表格上方加上来源、筛选条件和数据日期（以 # 开头的行）",
+                                 "Source, filter and data date as # lines above the CSV table"),
+    "download_api": ("API 链接", "API link"),
+    "download_api_title": ("当前视图的只读数据接口（JSON 改扩展名为 .json）",
+                           "This view as a read-only API URL (.json for JSON)"),
+    "dl_sheet_data": ("数据", "Data"),
+    "dl_sheet_notes": ("说明", "Notes"),
+    "dl_page": ("页面", "Page"),
+    "dl_filter": ("筛选条件", "Filter"),
+    "dl_filter_none": ("无（全部）", "none (everything)"),
+    "dl_rows": ("行数", "Rows"),
+    "dl_as_of": ("数据截至", "Data as of"),
+    "dl_status_date": ("状态日期（状态列按此日期判断）",
+                       "Status date (the status column is as of)"),
+    "dl_source_issues": ("来源公报", "Source issues"),
+    "dl_version": ("数据版本", "Data version"),
+    "dl_page_url": ("页面链接", "Page URL"),
+    "dl_api_url": ("API 链接", "API URL"),
+    "dl_safety": ("注意", "Note"),
+    "dl_safety_text": ("以 = + - @ 开头的文字前加了单引号，使表格软件把它显示为文字而不是公式。",
+                       "Text starting with = + - @ has an apostrophe in front, so a "
+                       "spreadsheet shows it as text, never runs it as a formula."),
+    "dl_yes": ("是", "yes"),
+    "dl_no": ("否", "no"),
+    "dl_param_list": ("清理结果", "list"),
+    "dl_param_agency": ("机构", "agency"),
+    "dl_param_q": ("搜索", "search"),
+    "dl_param_on": ("状态日期", "status date"),
+    "dl_param_doc": ("文件", "document"),
+    "dl_param_category": ("类别", "category"),
+    "dl_param_county": ("县区", "county"),
+    "dl_param_era_from": ("年代起", "era from"),
+    "dl_param_era_to": ("年代止", "era to"),
+    "dl_param_site": ("文物", "site"),
+    "dl_param_period": ("统计期", "period"),
+    "dl_param_indicator": ("指标", "indicator"),
+    "dl_param_official": ("领导", "official"),
+    "dl_param_dataset": ("数据集", "dataset"),
+    "dl_param_flag": ("质量标记", "flag"),
+    "api_help_title": ("数据接口（API）", "Data API"),
+    "api_help_intro": ("每个数据集都有固定的只读网址：/api/<数据集>.json（JSON，分页）和 "
+                       "/api/<数据集>.csv（CSV，与下载相同的防公式写法）。JSON 给出列、行、"
+                       "总行数、下一页链接和数据版本。",
+                       "Every dataset has a stable read-only URL: /api/<dataset>.json (JSON, "
+                       "paged) and /api/<dataset>.csv (CSV, written as safely as the "
+                       "downloads). JSON gives the columns, rows, total, the next page's URL "
+                       "and the data version."),
+    "api_help_filter": ("只要该列等于该值的行（按数据字典的类型读取；同一列可重复，表示“任一”；"
+                        "未知列名返回 400 并说明原因）",
+                        "rows whose column equals the value (read as the column's dictionary "
+                        "type; repeat a column for any of several values; an unknown column "
+                        "is a 400 saying why)"),
+    "api_help_sort": ("按该列升序／降序排列", "order by the column, ascending / descending"),
+    "api_help_paging": ("每页行数（默认 100）；下一页用回答中的 next_url",
+                        "rows per page (default 100); the next page is the answer's next_url"),
+    "api_help_shape": ("每行为对象（默认）或数组", "a row as an object (default) or an array"),
+    "api_help_dl": ("CSV 作为文件下载", "the CSV as a file download"),
+    "api_help_example": ("例：", "Example: "),
+    "api_help_views": ("每个页面的当前视图也有网址：/api/views/<页面>.json?<页面的查询参数>；"
+                       "页面下载栏中的“API 链接”即指向当前视图（视图只是某个数据集的筛选时，"
+                       "指向该数据集的网址）。",
+                       "Each page's current view has a URL too: /api/views/<page>.json?<the "
+                       "page's query>; the download bar's \"API link\" points at the view on "
+                       "screen (at the dataset's URL when the view is a plain filter of it)."),
     # --- area: status, URL state, overview, documents, quality (add below this line only) ---
+    "issue_name": ("{year}年第{number}期", "issue {number} of {year}"),
+    "basis": ("依据{issues}", "based on {issues}"),
+    "basis_none": ("尚未收录任何一期公报", "no gazette issue ingested yet"),
+    "data_until": ("数据截至 {date}（{issue}）", "Data run to {date} ({issue})"),
+    "later_not_in": ("；此后的废止、修改等尚未收录", "; later repeals, amendments and other "
+                     "changes are not yet in"),
+    "status_col": ("状态（{date}）", "Status on {date}"),
+    "chart_status_note": ("按 {date} 的状态着色；状态{basis}",
+                          "Coloured by status on {date}; status {basis}"),
+    "list_basis": ("文件清单{basis}", "The lists are {basis}"),
+    "in_force_on_basis": ("{date}有效（{basis}）", "in force on {date} ({basis})"),
+    "card_rests_on": ("{basis}", "{basis}"),
+    "data_version": ("数据版本", "Data version"),
+    "changelog_latest": ("最近更新", "Latest changes"),
+    "changelog_line": ("{date} {issue}：{dataset} 新增 {added} 行", "{date} {issue}: "
+                       "{dataset} +{added} rows"),
+    "changelog_more": ("，删除 {removed} 行，修改 {changed} 行", ", -{removed}, "
+                       "{changed} changed"),
+    "quality_search": ("搜索原文或修正值", "Search raw or fixed values"),
+    "quality_search_example": ("如：司法制办 或 市法制办", "e.g. 司法制办 or 市法制办"),
+    "raw_fixed": ("原文 → 修正", "Raw → fixed"),
     # --- area: accessibility, locale, phone, map, economy, chronicle (add below this line only) ---
+    # shell, widgets and screen-reader names (issue 13; read by dashboard/assets/a11y.js)
+    "page_title": ("{page} · {app}", "{page} · {app}"),
+    "skip_to_content": ("跳到正文", "Skip to the content"),
+    "a11y_first_page": ("第一页", "First page"),
+    "a11y_previous_page": ("上一页", "Previous page"),
+    "a11y_next_page": ("下一页", "Next page"),
+    "a11y_last_page": ("最后一页", "Last page"),
+    "a11y_page_number": ("页码（输入后按回车）", "Page number (type it and press Enter)"),
+    "a11y_table": ("表格（可左右滚动）", "Table (scrolls sideways)"),
+    "a11y_open_row": ("按回车键打开详情", "press Enter to open the details"),
+    "a11y_minimum": ("最小值", "Minimum"),
+    "a11y_maximum": ("最大值", "Maximum"),
+    "a11y_previous_month": ("上个月", "Previous month"),
+    "a11y_next_month": ("下个月", "Next month"),
+    "a11y_close_calendar": ("关闭日历", "Close calendar"),
+    "a11y_clear_date": ("清除日期", "Clear date"),
+    "pick_date": ("选择日期", "Select a date"),
+    "dd_select_all": ("全选", "Select all"),
+    "dd_deselect_all": ("全不选", "Deselect all"),
+    "dd_selected_count": ("已选 {num_selected} 项", "{num_selected} selected"),
+    "dd_search": ("搜索", "Search"),
+    "dd_clear_search": ("清除搜索", "Clear search"),
+    "dd_clear_selection": ("清除所选", "Clear selection"),
+    "dd_no_options": ("没有匹配的选项", "No options found"),
+    "map_keyboard": ("用键盘查看各点：下方名录每一行对应地图上的一处文物，按 Tab 键移到该行，"
+                     "按回车键打开详情。",
+                     "Keyboard path to the points: each row of the list below is one site on "
+                     "the map; Tab to its row and press Enter to open its details."),
+    # map, economy, chronicle pages (issue 13): place sources, era scale, chart summaries
+    "geosrc_gazetteer": ("{place}驻地坐标，取自离线地名库 {lib}（GeoNames）第{line}行",
+                         "the seat of {place}, from the offline gazetteer {lib} (GeoNames), "
+                         "line {line}"),
+    "geosrc_county": ("{county}边界内的一个代表点（离线行政区划数据），并非文物的具体位置",
+                      "a point inside the {county} outline (offline boundary data), not the "
+                      "site's own location"),
+    "geosrc_centroid": ("由各地点坐标推算的中心点", "the centre of its places' points"),
+    "geosrc_not_located": ("未能由各地点定出一个位置", "its places give no single point"),
+    "geosrc_span": ("各地点分属不同县区，不取中心点",
+                    "its places lie in different counties; no centre is taken"),
+    "geosrc_outside": ("各地点的中心点落在县区之外，未采用",
+                       "the centre of its places lies outside the county; not used"),
+    "geosrc_cache": ("在线地理编码（已人工核对）：{provider}，{date}",
+                     "online geocoding (reviewed): {provider}, {date}"),
+    "geosrc_none": ("无", "none"),
+    "geosrc_other": ("见技术来源", "see the technical source"),
+    "geosrc_technical": ("技术来源", "Technical source"),
+    "map_spread": ("图上已与同一位置的其他文物错开", "moved apart on the map from sites at "
+                   "the same point"),
+    "map_selected": ("所选文物", "Selected site"),
+    "map_legend_note": ("空心圆：位置为近似，共用一个位置的已错开显示；空心方块：位置不明，标在市域"
+                        "中部；黑色圆环：所选文物。选择县区后地图放大到该县区。",
+                        "hollow circle: approximate location (sites sharing one point are "
+                        "drawn apart); hollow square: not located, drawn mid-city; black ring: "
+                        "the selected site. Choosing a county zooms the map to it."),
+    "era_compressed": ("公元前2000年以前按对数比例压缩", "before 2000 BCE: compressed "
+                       "(logarithmic) scale"),
+    "era_tick_large": ("-{wan}万", "-{short}"),
+    "summary_map": ("地图显示{n}处文物保护单位：{counties}。其中{approx}处位置为近似，"
+                    "{unlocated}处位置不明。",
+                    "The map shows {n} sites: {counties}. {approx} are located only "
+                    "approximately, {unlocated} not at all."),
+    "summary_item": ("{name}{n}处", "{name} {n}"),
+    "summary_counts": ("{top}最多（{n}处），{low}最少（{m}处）；{none}处未注明县区。",
+                       "{top} has the most sites ({n}), {low} the fewest ({m}); {none} "
+                       "name no county."),
+    "summary_timeline": ("{n}处有年代。最早为{first}：{first_era}；最晚为{last}：{last_era}。",
+                         "{n} sites have an era. The earliest is {first}: {first_era}; the "
+                         "latest is {last}: {last_era}."),
+    "summary_growth_up": ("{n}项指标中{up}项比上年同期增长，增幅最大为{top}（{top_v}）。",
+                          "Of {n} indicators, {up} grew year on year, most of all {top} "
+                          "({top_v})."),
+    "summary_growth_down": ("{down}项下降，降幅最大为{bottom}（{bottom_v}）。",
+                            "{down} declined, most of all {bottom} ({bottom_v})."),
+    "summary_chronicle": ("图中共{n}条大事记，涉及{officials}位领导、{months}个月份；条目最多的是"
+                          "{top}（{top_n}条）。",
+                          "The chart counts {n} chronicle entries by {officials} officials "
+                          "over {months} months; most entries: {top} ({top_n})."),
+    "summary_empty": ("当前筛选条件下图中没有数据。", "The chart is empty for the current "
+                      "filters."),
     # --- area: data version, changelog, licence (add below this line only) ---
     # --- area: dictionary page, value labels (add below this line only) ---
 }
-
-# Labels of coded values live in the data dictionary (etl/dictionary/_values.yaml); only a
-# document's status is worded by etl.status, the one place that decides it.
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    code: (DocumentStatus("", date.min, code).label("zh"),
-           DocumentStatus("", date.min, code).label("en")) for code in STATUSES}
-
 
 def norm_lang(lang: str | None) -> str:
     return "en" if lang == "en" else "zh"
@@ -244,9 +401,8 @@ def t(key: str, lang: str = "zh") -> str:
 
 
 def value_label(kind: str, value: object, lang: str = "zh") -> str:
-    """The label of a coded value; the code itself when the table does not know it."""
-    if kind == "status" and str(value) in STATUS_LABELS:
-        return STATUS_LABELS[str(value)][1 if lang == "en" else 0]
+    """The label of a coded value from the dictionary's value list ``kind`` (``status`` for a
+    document's status); the code itself when the list does not know it."""
     return dictionary.value_label(kind, value, lang)
 
 

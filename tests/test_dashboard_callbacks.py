@@ -85,7 +85,8 @@ def _download(app, http, fmt, path, search=""):
     body["changedPropIds"] = [json.dumps({"fmt": fmt, "type": "download"},
                                          separators=(",", ":")) + ".n_clicks"]
     body["state"] = [{"id": "url", "property": "pathname", "value": path},
-                     {"id": "url", "property": "search", "value": search}]
+                     {"id": "url", "property": "search", "value": search},
+                     {"id": "download-notes", "property": "value", "value": []}]
     return post(http, body)
 
 
@@ -93,7 +94,7 @@ def test_download_of_the_filtered_view(client):
     app, http = client
     response = _download(app, http, "csv", "/documents", "?list=repealed")
     sent = response.get_json()["response"]["download"]["data"]
-    assert sent["filename"] == "lyg_documents.csv" and sent["base64"]
+    assert sent["filename"] == "规范性文件_清理结果-废止_2022-11-15.csv" and sent["base64"]
     raw = base64.b64decode(sent["content"])
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))

@@ -248,7 +248,7 @@ def test_default_bind_is_loopback_and_debug_is_off(monkeypatch):
     assert len(calls) == 1
     assert calls[0]["host"] == "127.0.0.1" and calls[0].get("debug") is False
     assert dash_app.server.debug is False
-    assert "-b 127.0.0.1" in entry.__doc__  # the documented gunicorn command binds loopback
+    assert "--production" in entry.__doc__  # the documented production command
 
 
 def test_only_the_expected_routes_exist():
@@ -257,7 +257,13 @@ def test_only_the_expected_routes_exist():
     assert rules == {"/", "/<path:path>", "/assets/<path:filename>", "/static/<path:filename>",
                      "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
                      "/_dash-layout", "/_dash-dependencies", "/_dash-update-component",
-                     "/_reload-hash", "/_favicon.ico"}
+                     "/_reload-hash", "/_favicon.ico",
+                     # the read-only API (dashboard/api.py): GET only
+                     "/api/", "/api/<name>.<fmt>", "/api/views/<name>.<fmt>",
+                     "/api/<path:rest>"}
+    for rule in server.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
 
 
 # --- under gunicorn: files outside the assets, and the headers --------------------------------

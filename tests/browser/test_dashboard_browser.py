@@ -101,7 +101,7 @@ def test_download_xlsx_and_full_workbook(server, page):
         page.click("#page button:has-text('当前视图 Excel')")
     from openpyxl import load_workbook
 
-    assert info.value.suggested_filename == "lyg_economy.xlsx"
+    assert info.value.suggested_filename == "经济指标_2022-11-15.xlsx"
     sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     values = list(sheet.values)
     frame = dataset("economic_indicators")

@@ -116,7 +116,7 @@ def test_a_publish_interrupted_in_its_commit_is_refused_not_read_mixed(published
     shutil.copytree(published, copy)
     (copy / STAGING).mkdir()
     (copy / STAGING / COMMIT_MARKER).write_text("heritage_sites.csv\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="interrupted in the middle of its commit.*etl build"):
+    with pytest.raises(ValueError, match=r"interrupted in the middle of its commit.*etl build"):
         load("heritage_sites", datasets_dir=copy)
     (copy / STAGING / COMMIT_MARKER).unlink()  # staged but not committed: the set is whole
     assert len(load("heritage_sites", datasets_dir=copy)) == 23

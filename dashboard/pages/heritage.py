@@ -713,6 +713,7 @@ def register(app: Dash) -> None:
         Output("heritage-era-text", "children"), Output("heritage-map-summary", "children"),
         Output("heritage-counts-summary", "children"),
         Output("heritage-timeline-summary", "children"),
+        Output("heritage-table", "active_cell"),
         Output("url", "search", allow_duplicate=True),
         Output("url-written", "data", allow_duplicate=True),
         Input("heritage-category", "value"), Input("heritage-county", "value"),
@@ -734,12 +735,16 @@ def register(app: Dash) -> None:
         table, _ = table_frame(sites, rows, lang)
         query = to_query(f, lang)
         chosen = f.site if clicked and f.site == clicked else no_update
+        # a table click keeps its cell; anything else clears it, so clicking that row again
+        # (after the map chose another site, or the rows changed) is a new click
+        from_table = ctx.triggered_id == "heritage-table" and clicked is not None
         return (table_records(table.assign(id=rows["site_id"])),
                 map_figure(sites, rows, f, lang), counts_figure(rows, lang),
                 timeline_figure(sites, rows, lang), detail(sites, f.site, lang),
                 _count_text(rows, sites, lang), f.site, chosen,
                 _era_range_text(scale, f.era, lang), map_summary(rows, lang),
-                counts_summary(rows, lang), timeline_summary(rows, lang), query, query)
+                counts_summary(rows, lang), timeline_summary(rows, lang),
+                no_update if from_table else None, query, query)
 
     # A chosen site's details come into view (on a phone the panel is far above the list
     # or below the map); nothing moves when the panel is already on screen. Clientside, so

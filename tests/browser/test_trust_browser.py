@@ -154,6 +154,27 @@ def test_heritage_site_back_back_shows_the_site_in_the_url(server, page):
     assert names["5-2"] in _site_shown(page)
 
 
+def test_the_same_row_clicked_again_after_the_map_chose_another_site(server, page):
+    # the table kept its active cell: a second click on the same row changed nothing, so the
+    # panel kept the site the map had chosen
+    names = data.load("heritage_sites").set_index("site_id")["name"]
+    page.goto(server.url + "/heritage")
+    ready(page)
+    _open_site(page, "5-1")
+    page.locator("#heritage-map").scroll_into_view_if_needed()
+    points = page.locator("#heritage-map .scattergeo path.point")
+    for k in range(points.count()):  # any point of another site (one is 5-1's ring)
+        points.nth(k).click(force=True)
+        page.wait_for_timeout(300)
+        if page.evaluate("() => new URLSearchParams(location.search).get('site')") != "5-1":
+            break
+    settle(page, "() => new URLSearchParams(location.search).get('site') !== '5-1'")
+    other = page.evaluate("() => new URLSearchParams(location.search).get('site')")
+    assert names[other] in _site_shown(page)
+    _open_site(page, "5-1")
+    assert names["5-1"] in _site_shown(page)
+
+
 def _search_documents(page, text: str) -> None:
     page.fill("#documents-q", text)
     page.press("#documents-q", "Enter")

@@ -5,6 +5,7 @@ link, and /quality finds a fix by the value as printed or as fixed."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pytest
@@ -217,13 +218,14 @@ def test_the_table_pages_and_sorts_on_the_server_and_a_row_of_page_two_opens(ser
     assert page.locator("#documents-panel h3").inner_text() == second
     assert number in _search(page)
     # sort by number, descending: the greatest number first, over every row, not one page
-    page.locator("#documents-table th[data-dash-column=doc_number] .column-header--sort"
-                 ).click()
-    ready(page)
-    page.locator("#documents-table th[data-dash-column=doc_number] .column-header--sort"
-                 ).click()
-    ready(page)
     numbers = sorted(docs["doc_number"].dropna().astype(str))
+    first_number = ("() => document.querySelector('#documents-table tbody "
+                    "td[data-dash-column=doc_number]')?.innerText")
+    sort = page.locator("#documents-table th[data-dash-column=doc_number] .column-header--sort")
+    sort.click()  # ascending
+    ready(page)
+    sort.click()  # descending
+    settle(page, f"() => ({first_number})() === {json.dumps(numbers[-1])}")
     assert rows.first.locator("td[data-dash-column=doc_number]").inner_text() == numbers[-1]
 
 

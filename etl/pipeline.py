@@ -157,6 +157,9 @@ def build(root: Path = ROOT, progress: Progress = quiet) -> Build:
     """Read every registered issue, extract, validate. Nothing is written."""
     raw_dir = root / "datasets" / "raw"
     registered = read_manifest(raw_dir / "manifest.csv")
+    if not registered:  # nothing to date the build by, nothing to publish
+        raise GazetteError(f"{raw_dir / 'manifest.csv'}: no gazette issue is registered; "
+                           "add one with `python -m etl ingest FILE`")
     ctx = Context(reference_dir=root / "datasets" / "reference")
     issues, per_issue, extractions = [], [], {}
     for k, raw in enumerate(registered, start=1):

@@ -69,6 +69,21 @@ def test_build_refuses_a_tampered_raw_file(tmp_path):
     assert (repo / "datasets" / "economic_indicators.csv").read_bytes() == before
 
 
+def test_build_with_no_issue_registered_says_so(tmp_path):
+    # it used to end in "internal error: ZIP does not support timestamps before 1980"
+    repo = copy_repo(tmp_path)
+    manifest = repo / "datasets" / "raw" / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").splitlines()[0] + "\n",
+                        encoding="utf-8")
+    before = (repo / "datasets" / "heritage_sites.csv").read_bytes()
+    result = run_cli("--root", str(repo), "build", cwd=repo)
+    assert result.returncode == 2
+    assert "no gazette issue is registered" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (repo / "datasets" / "heritage_sites.csv").read_bytes() == before
+
+
 def test_build_then_check(tmp_path):
     repo = copy_repo(tmp_path)
     result = run_cli("--root", str(repo), "build", cwd=repo)

@@ -15,7 +15,6 @@ above the table as ``# …`` lines. The heritage view keeps the sites' coordinat
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
@@ -32,7 +31,7 @@ from dashboard import data, docstatus, urlstate
 from dashboard.i18n import colon, listing, t
 from etl import dictionary
 from etl.release import read_version
-from etl.spreadsheet import safe_text, safe_xlsx_text
+from etl.spreadsheet import csv_document, safe_text, safe_xlsx_text
 from etl.workbook_layout import display_width
 
 FORMATS = ("csv", "xlsx")
@@ -204,16 +203,11 @@ def csv_bytes(frame: pd.DataFrame, notes: list[tuple[str, str]] | None = None,
               lang: str = "zh") -> bytes:
     """UTF-8 with BOM (Excel on a Chinese desktop), ``\\n`` lines; notes as ``# …`` lines
     and a blank line above the table only when asked."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    for label, value in notes or []:
-        writer.writerow([safe_text(f"# {label}{colon(lang)}{value}")])
-    if notes:
-        writer.writerow([])
-    writer.writerow([safe_text(str(c)) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        writer.writerow([_csv_cell(v, lang) for v in row])
-    return buf.getvalue().encode("utf-8-sig")
+    head = [[safe_text(f"# {label}{colon(lang)}{value}")] for label, value in notes or []]
+    return csv_document([*head, *([[]] if notes else []),
+                         [safe_text(str(c)) for c in frame.columns],
+                         *([_csv_cell(v, lang) for v in row]
+                           for row in frame.itertuples(index=False))])
 
 
 def _width(value: Any) -> int:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import shutil
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.spreadsheet import safe_text
+from etl.spreadsheet import csv_document, safe_text
 
 CHANGELOG_FILE = "changelog.csv"
 FIELDS = ["version", "date", "issue", "dataset", "rows_added", "rows_removed", "rows_changed",
@@ -132,13 +131,8 @@ def read_changelog(datasets_dir: Path | str) -> list[dict]:
 
 def changelog_bytes(rows: list[dict]) -> bytes:
     """UTF-8 with BOM like every published CSV; text cells spreadsheet-safe."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(FIELDS)
-    for row in rows:
-        writer.writerow([row[f] if f in _COUNTS else safe_text(str(row.get(f) or ""))
-                         for f in FIELDS])
-    return buf.getvalue().encode("utf-8-sig")
+    return csv_document([FIELDS, *([row[f] if f in _COUNTS else safe_text(str(row.get(f) or ""))
+                                    for f in FIELDS] for row in rows)])
 
 
 def _write(datasets_dir: Path, rows: list[dict]) -> None:

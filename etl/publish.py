@@ -10,7 +10,6 @@ that dies after it is rolled forward by the next run.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import shutil
@@ -30,7 +29,7 @@ from etl.dictionary import Dataset
 from etl.paths import DATASETS_DIR
 from etl.profile import CityProfile, profile
 from etl.release import VERSION_FILE, version_bytes, version_record
-from etl.spreadsheet import safe_text
+from etl.spreadsheet import csv_document, safe_text
 
 STAGING = ".staging"
 COMMIT_MARKER = "COMMIT"
@@ -61,13 +60,10 @@ def _cell_text(value: object, kind: str) -> str:
 def csv_bytes(frame: pd.DataFrame, ds: Dataset) -> bytes:
     """UTF-8 with BOM (Excel on a Chinese Windows desktop needs it), ``\\n`` line ends, text
     cells spreadsheet-safe (etl.spreadsheet)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(ds.column_names)
     kinds = [c.type for c in ds.columns]
-    for record in frame.itertuples(index=False, name=None):
-        writer.writerow([_cell_text(v, k) for v, k in zip(record, kinds, strict=True)])
-    return buf.getvalue().encode("utf-8-sig")
+    return csv_document([ds.column_names, *(
+        [_cell_text(v, k) for v, k in zip(record, kinds, strict=True)]
+        for record in frame.itertuples(index=False, name=None))])
 
 
 # --- Parquet ---------------------------------------------------------------------------

@@ -12,7 +12,10 @@ as printed; the prefix is a property of the spreadsheet formats, documented in R
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Iterable, Sequence
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
@@ -42,3 +45,12 @@ def unsafe_text(text: str) -> str:
 def safe_xlsx_text(text: str) -> str:
     """``safe_text`` for an XLSX cell, with the characters XML cannot carry removed."""
     return safe_text(_XML_ILLEGAL.sub("", text))
+
+
+def csv_document(rows: Iterable[Sequence[object]]) -> bytes:
+    """The one CSV form of every file we write (published datasets, changelog, wide table,
+    downloads, API): UTF-8 with BOM, so Excel on a Chinese Windows desktop reads it, and
+    ``\\n`` line ends. Cells arrive as text their writer has already made safe."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue().encode("utf-8-sig")

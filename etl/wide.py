@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from etl.dictionary import dataset, value_label
 from etl.paths import REFERENCE_DIR
-from etl.spreadsheet import safe_text
+from etl.spreadsheet import csv_document, safe_text
 from etl.workbook_layout import display_width, print_setup, set_heights
 from etl.workbook_style import (
     BOLD,
@@ -143,15 +143,11 @@ def indicators_wide(frame: pd.DataFrame, reference_dir: Path = REFERENCE_DIR,
 def wide_csv_bytes(printed: pd.DataFrame) -> bytes:
     """The published CSV, by the conventions of the dataset CSVs (etl.publish.csv_bytes):
     UTF-8 with BOM, ``\\n`` line ends, text spreadsheet-safe; numbers as printed."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(printed.columns)
     text = set(ID_COLUMNS)
-    for record in printed.itertuples(index=False, name=None):
-        writer.writerow(["" if v is None or v is pd.NA else
-                         (safe_text(str(v)) if name in text else str(v))
-                         for name, v in zip(printed.columns, record, strict=True)])
-    return buf.getvalue().encode("utf-8-sig")
+    return csv_document([list(printed.columns), *(
+        ["" if v is None or v is pd.NA else (safe_text(str(v)) if name in text else str(v))
+         for name, v in zip(printed.columns, record, strict=True)]
+        for record in printed.itertuples(index=False, name=None))])
 
 
 def wide_schema(columns: list[str]) -> dict:

@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 
-.PHONY: setup datasets run serve test lint chromium bench clean
+.PHONY: setup datasets run serve test lint chromium bench clean plotly-bundle
 
 setup: $(STAMP)
 
@@ -41,6 +41,11 @@ lint: setup
 test: setup chromium lint
 	$(PY) -m etl check
 	$(PY) -m pytest
+
+# plotly.js with only the trace types the dashboard draws (dashboard/plotly_bundle/traces.json),
+# committed as dashboard/assets/plotly-dashboard-<version>.min.js; needs node and npm, CI does not.
+plotly-bundle:
+	dashboard/plotly_bundle/build.sh
 
 bench: setup
 	$(PY) -m pip install --quiet -r requirements-bench.txt

@@ -114,12 +114,14 @@ def install(server: Flask) -> None:
 
 
 # Dash loads these only once a component needs them (and under these names, without a
-# fingerprint): plotly.js is asked for after the page's first callback has answered, a
-# round trip and a render later. A ``Link: rel=preload`` header on the page asks for what
-# the page's components need at once, in parallel with Dash's own bundles.
+# fingerprint), a round trip and a render later. A ``Link: rel=preload`` header on the page
+# asks for what the page's components need at once, in parallel with Dash's own bundles.
+# plotly.js is not among them: assets/plotly-dashboard-*.min.js (dashboard/plotly_bundle,
+# only the trace types drawn here) sets window.Plotly, so dcc.Graph never fetches the full
+# plotly.min.js (4.8 MB) and preloading it would download it for nothing.
 LAZY = "/_dash-component-suites/"
 CHUNKS: dict[str, tuple[str, ...]] = {
-    "Graph": ("dash/dcc/async-graph.js", "plotly/package_data/plotly.min.js"),
+    "Graph": ("dash/dcc/async-graph.js",),
     "DataTable": ("dash/dash_table/async-table.js", "dash/dash_table/async-highlight.js"),
     "Dropdown": ("dash/dcc/async-dropdown.js",),
     "DatePickerSingle": ("dash/dcc/async-datepicker.js",),
@@ -158,13 +160,14 @@ def _forget_preloads() -> None:
 
 def warm(server: Flask) -> None:
     """Compress every bundle a page asks for, in each encoding, before a browser does
-    (plotly.js takes a few seconds at the static levels; the first visitor should not wait
+    (plotly.js takes a second or two at the static levels; the first visitor should not wait
     for it). Run in a thread when the production server starts."""
     from dashboard.pages import PAGES
 
     client = server.test_client()
     index = client.get("/").get_data(as_text=True)
-    urls = re.findall(r'src="(/_dash-component-suites/[^"]+)"', index)
+    # the assets too: the plotly.js bundle is one (assets/plotly-dashboard-*.min.js)
+    urls = re.findall(r'src="(/(?:_dash-component-suites|assets)/[^"]+)"', index)
     urls += [url for path in PAGES for url in preloads(path)]
     for url in dict.fromkeys(urls):
         for encoding in ("zstd", "br", "gzip"):

@@ -3,8 +3,9 @@
  * (dashboard/components.py: graph_config). Based on the zh-CN dictionary of the
  * plotly.js-locales package 3.7.0 (MIT licence, (c) Plotly Technologies Inc.), with the
  * strings plotly.js 4 added, short month names as 1月…12月 and Chinese date formats.
- * plotly.js registers window.PlotlyLocales when it loads (it loads after the assets) or,
- * if it is already there, takes the locale at once. */
+ * plotly.js registers window.PlotlyLocales when it loads (assets/plotly-dashboard-*.min.js,
+ * after this file: Dash loads assets in file-name order) or, if it is already there, takes
+ * the locale at once. */
 (function () {
     'use strict';
     var locale = {

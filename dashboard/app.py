@@ -14,6 +14,7 @@ any WSGI server can: ``dashboard.app:server``), with the read-only API (dashboar
 
 from __future__ import annotations
 
+import html as html_text
 import json
 from pathlib import Path
 
@@ -103,6 +104,33 @@ def ui_strings() -> html.Div:
                                    ensure_ascii=False) for lang in ("zh", "en")})
 
 
+def server_title(path: str, query: str) -> tuple[str, str]:
+    """``(lang, title)`` of the page a request asks for (an unknown path: the not-found
+    title), so the HTML the server sends names its page before any script runs."""
+    lang = urlstate.lang(urlstate.parse(query))
+    own = page_titles()[lang]
+    return lang, own.get(path, own[""])
+
+
+class App(Dash):
+    """Dash whose index page carries the requested page's <title> and ``<html lang>``
+    (screen readers, tabs, bookmarks and search results read them from the HTML); the
+    clientside callback in ``register`` keeps both right on in-app navigation."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        from flask import has_request_context, request
+
+        if has_request_context():
+            lang, title = server_title(request.path, request.query_string.decode(
+                "utf-8", "replace"))
+            kwargs["title"] = html_text.escape(title)
+            index = super().interpolate_index(**kwargs)
+            if lang == "en":
+                index = index.replace('<html lang="zh-CN">', '<html lang="en">', 1)
+            return index
+        return super().interpolate_index(**kwargs)
+
+
 def register(app: Dash) -> None:
     @app.callback(
         Output("header", "children"), Output("page", "children"),
@@ -188,7 +216,7 @@ def register(app: Dash) -> None:
 
 
 def create_app() -> Dash:
-    app = Dash(
+    app = App(
         __name__, title=t("app_title", "zh"), update_title=None, serve_locally=True,
         assets_folder=str(ASSETS), suppress_callback_exceptions=True, index_string=INDEX,
         compress=False,  # dashboard.serve.install compresses (and caches what it may)

@@ -320,10 +320,11 @@ UI: dict[str, tuple[str, str]] = {
     "dd_clear_search": ("清除搜索", "Clear search"),
     "dd_clear_selection": ("清除所选", "Clear selection"),
     "dd_no_options": ("没有匹配的选项", "No options found"),
-    "map_keyboard": ("用键盘查看各点：下方名录每一行对应地图上的一处文物，按 Tab 键移到该行，"
-                     "按回车键打开详情。",
-                     "Keyboard path to the points: each row of the list below is one site on "
-                     "the map; Tab to its row and press Enter to open its details."),
+    "map_keyboard": ("用键盘查看各点：按 Tab 键移到地图，用方向键逐个选择文物点，按回车键打开详情；"
+                     "下方名录每一行也对应地图上的一处文物。",
+                     "Keyboard path to the points: Tab to the map, move from site to site with "
+                     "the arrow keys and press Enter to open its details; each row of the list "
+                     "below is also one site on the map."),
     # map, economy, chronicle pages (issue 13): place sources, era scale, chart summaries
     "geosrc_gazetteer": ("{place}驻地坐标，取自离线地名库 {lib}（GeoNames）第{line}行",
                          "the seat of {place}, from the offline gazetteer {lib} (GeoNames), "
@@ -375,6 +376,19 @@ UI: dict[str, tuple[str, str]] = {
                           "over {months} months; most entries: {top} ({top_n})."),
     "summary_empty": ("当前筛选条件下图中没有数据。", "The chart is empty for the current "
                       "filters."),
+    # --- area: keyboard (add below this line only) ---
+    # assets/a11y.js (through app.ui_strings): sort buttons, map points, era slider values
+    "a11y_sort_by": ("按“{column}”排序，当前{state}", "Sort by {column}, now {state}"),
+    "a11y_sort_none": ("未排序", "not sorted"),
+    "a11y_sort_ascending": ("升序", "ascending"),
+    "a11y_sort_descending": ("降序", "descending"),
+    "a11y_map_points": ("地图上的各点：按方向键逐个选择，按回车键打开",
+                        "Points on the map: the arrow keys move from one to the next, "
+                        "Enter opens it"),
+    "a11y_map_point": ("{name}，第{i}处，共{n}处，按回车键打开",
+                       "{name}, {i} of {n}, press Enter to open"),
+    "a11y_bce": ("公元前{n}年", "{n} BCE"),  # the same as "bce" and "ce": the era slider's
+    "a11y_ce": ("{n}年", "{n} CE"),  # handles say the year the text under them shows
     # --- area: data version, changelog, licence (add below this line only) ---
     # --- area: dictionary page, value labels (add below this line only) ---
 }

@@ -92,7 +92,7 @@ FOCUS_JS = """() => {
 def test_focus_is_visible(server, browser):
     with opened(browser, server.url + "/heritage", DESKTOP) as page:
         seen = set()
-        for _ in range(40):
+        for _ in range(60):
             page.keyboard.press("Tab")
             kind = page.evaluate("""() => { const e = document.activeElement;
                 return e.matches('td') ? 'row' : e.matches('.nav-link') ? 'nav'

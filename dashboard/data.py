@@ -102,6 +102,13 @@ def workbook_bytes() -> bytes | None:
 
 
 _RESETS: list = []
+_GENERATION = [0]
+
+
+def generation() -> int:
+    """The data version this process serves: bumped by ``reset``, so anything keyed by it
+    (dashboard/respcache.py) never answers from data read before a reload."""
+    return _GENERATION[0]
 
 
 def on_reset(clear) -> None:
@@ -114,5 +121,6 @@ def reset() -> None:
     load.cache_clear()
     counties_geojson.cache_clear()
     issues.cache_clear()
+    _GENERATION[0] += 1
     for clear in _RESETS:
         clear()

@@ -112,6 +112,12 @@ def install(server: Flask) -> None:
             return static.after_request(response)
         return dynamic.after_request(response)
 
+    # repeated callback requests answered from a per-process cache (dashboard/respcache.py);
+    # installed last, so it stores the answer before compress_and_cache compresses it
+    from dashboard import respcache
+
+    respcache.install(server)
+
 
 # Dash loads these only once a component needs them (and under these names, without a
 # fingerprint), a round trip and a render later. A ``Link: rel=preload`` header on the page

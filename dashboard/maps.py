@@ -13,9 +13,11 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
+import pandas as pd
 import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64
 from shapely.geometry import Point, shape
 from shapely.ops import polylabel, unary_union
 
@@ -77,7 +79,8 @@ def city_point() -> tuple[float, float] | None:
 
 
 data.on_reset(lambda: (_polygons.cache_clear(), city_point.cache_clear(),
-                       county_points.cache_clear()))
+                       county_points.cache_clear(), _label_points.cache_clear(),
+                       _bounds.cache_clear()))
 
 
 def _inside(county: str | None, x: float, y: float) -> bool:
@@ -117,6 +120,12 @@ def spread(points: Sequence[tuple[float, float, str | None]],
 
 
 def label_points(avoid: Sequence[tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """A copy of ``_label_points`` (memoized: the map passes the same markers each time)."""
+    return dict(_label_points(tuple((float(x), float(y)) for x, y in avoid)))
+
+
+@lru_cache(maxsize=8)
+def _label_points(avoid: tuple[tuple[float, float], ...]) -> dict[str, tuple[float, float]]:
     """Where each county's name is written: the polygon's pole of inaccessibility, or the
     nearest spot around it (inside the county) that keeps clearest of the ``avoid`` points
     (markers), so a name is not hidden under the sites at its own county centre."""
@@ -145,18 +154,27 @@ def _room(spot: tuple[float, float], avoid: Sequence[tuple[float, float]]) -> fl
 
 def county_labels(lang: str, avoid: Sequence[tuple[float, float]] = ()) -> go.Scattergeo:
     """The county names (``county_en`` from the outlines in English), as map text."""
+    return go.Scattergeo(county_labels_trace(lang, avoid))
+
+
+def county_labels_trace(lang: str, avoid: Sequence[tuple[float, float]] = ()) -> dict:
+    """``county_labels`` as a plain trace dict (see ``figure_json``)."""
     points = label_points(avoid)
     counties = [c for c in data.county_names() if c in points]
-    return go.Scattergeo(
-        lon=[points[c][0] for c in counties], lat=[points[c][1] for c in counties],
-        mode="text", text=[data.county_label(c, lang) for c in counties],
-        textfont={"size": 12, "color": LABEL, "family": FONT}, hoverinfo="skip",
-        showlegend=False, meta="county-labels", name="",
-    )
+    return {"type": "scattergeo",
+            "lon": [points[c][0] for c in counties], "lat": [points[c][1] for c in counties],
+            "mode": "text", "text": [data.county_label(c, lang) for c in counties],
+            "textfont": {"size": 12, "color": LABEL, "family": FONT}, "hoverinfo": "skip",
+            "showlegend": False, "meta": "county-labels", "name": ""}
 
 
 def bounds(counties: Iterable[str], pad: float = 0.04) -> tuple[float, float, float, float] | None:
     """(lon_min, lon_max, lat_min, lat_max) framing ``counties``, with a margin."""
+    return _bounds(tuple(counties), pad)
+
+
+@lru_cache(maxsize=128)  # 63 county subsets; the union of shapes is the slow part
+def _bounds(counties: tuple[str, ...], pad: float) -> tuple[float, float, float, float] | None:
     polygons = _polygons()
     shapes = [polygons[c] for c in counties if c in polygons]
     if not shapes:
@@ -168,36 +186,77 @@ def bounds(counties: Iterable[str], pad: float = 0.04) -> tuple[float, float, fl
 def outlines(highlight: set[str] | None = None, name: str = "",
              lang: str = "zh") -> go.Choropleth:
     """The county polygons with a plain fill; ``highlight`` counties slightly tinted."""
+    return go.Choropleth(outlines_trace(highlight, name, lang))
+
+
+def outlines_trace(highlight: set[str] | None = None, name: str = "",
+                   lang: str = "zh") -> dict:
+    """``outlines`` as a plain trace dict (see ``figure_json``): the GeoJSON is the one
+    parsed copy, not a deep copy per figure as a plotly trace object makes."""
     counties = data.county_names()
     highlight = highlight or set()
-    return go.Choropleth(
-        text=[data.county_label(c, lang) for c in counties],
-        geojson=data.counties_geojson(), featureidkey="properties.county",
-        locations=counties, z=[1 if c in highlight else 0 for c in counties],
-        zmin=0, zmax=1, colorscale=[[0, LAND], [1, SELECTED_FILL]], showscale=False,
-        marker={"line": {"color": OUTLINE, "width": 1.2}}, name=name,
-        hovertemplate="%{text}<extra></extra>", showlegend=False,
-    )
+    return {"type": "choropleth",
+            "text": [data.county_label(c, lang) for c in counties],
+            "geojson": data.counties_geojson(), "featureidkey": "properties.county",
+            "locations": counties, "z": [1 if c in highlight else 0 for c in counties],
+            "zmin": 0, "zmax": 1, "colorscale": [[0, LAND], [1, SELECTED_FILL]],
+            "showscale": False, "marker": {"line": {"color": OUTLINE, "width": 1.2}},
+            "name": name, "hovertemplate": "%{text}<extra></extra>", "showlegend": False}
 
 
 def geo_layout(fig: go.Figure, height: int, focus: Iterable[str] = ()) -> go.Figure:
     """Offline geo axes framing the city, or the ``focus`` counties when given (the view
     is reset whenever the focus changes: ``uirevision`` names it)."""
+    return fig.update_layout(geo_layout_json(height, focus))
+
+
+def geo_layout_json(height: int, focus: Iterable[str] = ()) -> dict:
+    """``geo_layout``'s layout as a plain dict (see ``figure_json``)."""
     online = online_basemap()
     focus = sorted(focus)
     frame = bounds(focus)
     fit = "geojson" if data.counties_geojson() is not None else "locations"
-    fig.update_geos(
-        fitbounds=False if frame else fit, visible=online, projection_type="mercator",
-        showcountries=online, showcoastlines=online, showland=online, bgcolor="white",
-        showframe=False, resolution=50 if online else 110,
-    )
+    geo = {"fitbounds": False if frame else fit, "visible": online,
+           "projection": {"type": "mercator"}, "showcountries": online,
+           "showcoastlines": online, "showland": online, "bgcolor": "white",
+           "showframe": False, "resolution": 50 if online else 110}
     if frame:
-        fig.update_geos(lonaxis_range=[frame[0], frame[1]], lataxis_range=[frame[2], frame[3]],
-                        center={"lon": (frame[0] + frame[1]) / 2,
-                                "lat": (frame[2] + frame[3]) / 2})
-    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                      font={"family": FONT, "size": 13}, paper_bgcolor="white",
-                      hoverlabel={"font": {"family": FONT}},
-                      uirevision="map:" + ",".join(focus))
-    return fig
+        geo.update(lonaxis={"range": [frame[0], frame[1]]},
+                   lataxis={"range": [frame[2], frame[3]]},
+                   center={"lon": (frame[0] + frame[1]) / 2, "lat": (frame[2] + frame[3]) / 2})
+    return {"geo": geo, "height": height, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
+            "hoverlabel": {"font": {"family": FONT}}, "uirevision": "map:" + ",".join(focus)}
+
+
+# --- figures as plain JSON ---------------------------------------------------------------------
+# A heritage filter redraws three figures. Built as plotly objects, every property set is
+# validated and every ``update_*`` parses its paths (and a Choropleth deep-copies the
+# GeoJSON): most of a request's time. The hot figures are built as the dicts plotly would
+# produce instead (documents.py does the same for its status charts), and ``figure_json``
+# finishes them the way ``go.Figure.to_plotly_json`` does: the default template, numeric
+# arrays as typed arrays. The content is the same (tests/test_heritage_figures_json.py).
+
+
+@cache
+def template() -> dict:
+    """The default template, as every ``go.Figure`` writes it (shared: never mutate)."""
+    return go.Figure().to_plotly_json()["layout"]["template"]
+
+
+@cache
+def colorscale(name: str) -> list:
+    """A named plotly colour scale as the validator expands it (``"Blues"`` → stops)."""
+    return [list(stop) for stop in go.Choropleth(colorscale=name).colorscale]
+
+
+def figure_json(traces: list[dict], layout: dict) -> dict:
+    """``{"data", "layout"}`` as ``go.Figure(...).to_plotly_json()`` gives it: numpy arrays
+    and Series as plotly.js typed arrays, the default template first in the layout."""
+    for trace in traces:
+        for key, value in trace.items():
+            if isinstance(value, pd.Series | pd.Index):
+                trace[key] = value.to_numpy()
+    out = {"data": traces, "layout": {"template": template(), **layout}}
+    convert_to_base64(out)  # skips "geojson" (plotly's own rule), so the shared copy stays
+    return out

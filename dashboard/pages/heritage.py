@@ -6,7 +6,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -14,6 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import data, geosource, maps, urlstate
 from dashboard.components import (
+    FONT,
     data_table,
     esc,
     graph,
@@ -45,12 +48,28 @@ class Filters:
     site: str | None = None
 
 
+@cache
 def _sites() -> pd.DataFrame | None:
+    """The published sites in site-id order, once per data version (read-only: callers
+    copy before they change anything)."""
     frame = data.load(SITES)
     if frame is None or frame.empty:
         return None
-    return frame.iloc[sorted(range(len(frame)), key=lambda i: _site_key(frame["site_id"][i]))
-                      ].reset_index(drop=True)
+    frame = frame.iloc[sorted(range(len(frame)), key=lambda i: _site_key(frame["site_id"][i]))
+                       ].reset_index(drop=True)
+    return frame
+
+
+@cache
+def _everywhere() -> pd.DataFrame | None:
+    """``map_points`` of every site (the map draws filtered sites where they sit among
+    all): the same for every request until the data are reloaded."""
+    sites = _sites()
+    return None if sites is None else map_points(sites)
+
+
+data.on_reset(lambda: (_sites.cache_clear(), _everywhere.cache_clear(),
+                       _published_records.cache_clear()))
 
 
 def _site_key(site_id: str) -> tuple[int, ...]:
@@ -289,6 +308,32 @@ def map_points(rows: pd.DataFrame) -> pd.DataFrame:
     return out[out["x"].notna()]
 
 
+def _records(frame: pd.DataFrame, published: bool = False) -> list[dict]:
+    """Rows as dicts, for the per-site texts: the same values ``iterrows`` gives, without
+    building a Series per row. ``published``: the rows are taken from ``_sites()`` (the
+    caller checked), so each is the site's dict made once per data version (a frame's
+    ``to_dict`` costs ~1 ms per call with its 30 columns; a request made a dozen)."""
+    if published:
+        known = _published_records()
+        found = [known.get(site) for site in frame["site_id"]]
+        if all(r is not None for r in found):
+            return found
+    return frame.to_dict("records")
+
+
+@cache
+def _published_records() -> dict[str, dict]:
+    """site_id → the site's row of ``_everywhere()`` (the published columns plus where
+    the map draws it), or of ``_sites()`` for a site the map cannot place. Read-only."""
+    sites, everywhere = _sites(), _everywhere()
+    if sites is None:
+        return {}
+    out = {r["site_id"]: r for r in sites.to_dict("records")}
+    if everywhere is not None:
+        out.update({r["site_id"]: r for r in everywhere.to_dict("records")})
+    return out
+
+
 def _symbol(row: pd.Series) -> str:
     if not row["located"]:
         return "square-open"
@@ -304,64 +349,79 @@ def map_figure(sites: pd.DataFrame, rows: pd.DataFrame, f: Filters, lang: str) -
     """Every (filtered) site coloured by category over the named county outlines;
     approximate points hollow, unlocated ones as hollow squares, the selected site ringed;
     a county filter zooms to its counties."""
-    fig = go.Figure()
+    return go.Figure(dict(zip(("data", "layout"), _map_parts(sites, rows, f, lang),
+                              strict=True)))
+
+
+def map_json(sites: pd.DataFrame, rows: pd.DataFrame, f: Filters, lang: str) -> dict:
+    """``map_figure`` as the JSON the browser gets, without building plotly objects."""
+    return maps.figure_json(*_map_parts(sites, rows, f, lang))
+
+
+def _map_parts(sites: pd.DataFrame, rows: pd.DataFrame, f: Filters,
+               lang: str) -> tuple[list[dict], dict]:
+    traces: list[dict] = []
     # positions from every site, so that a filter never moves a point
-    everywhere = map_points(sites)
+    published = sites is _sites()
+    everywhere = _everywhere() if published else map_points(sites)
     drawn = everywhere[everywhere["site_id"].isin(set(rows["site_id"]))]
     if data.counties_geojson() is not None:
-        fig.add_trace(maps.outlines(set(f.counties), t("county_outlines", lang), lang))
-        fig.add_trace(maps.county_labels(lang, list(zip(everywhere["x"], everywhere["y"],
-                                                        strict=True))))
+        traces.append(maps.outlines_trace(set(f.counties), t("county_outlines", lang), lang))
+        traces.append(maps.county_labels_trace(lang, list(zip(everywhere["x"], everywhere["y"],
+                                                              strict=True))))
     palette = colours(sites)
     for category in categories(sites):
         group = drawn[drawn["category_zh"] == category]
         if group.empty:
             continue
-        symbols = [_symbol(r) for _, r in group.iterrows()]
+        records = _records(group, published)
+        symbols = [_symbol(r) for r in records]
         solid = [s == "circle" for s in symbols]
-        fig.add_trace(go.Scattergeo(
-            lon=group["x"], lat=group["y"], mode="markers",
-            name=esc(category_label(sites, category, lang)), meta="sites",
-            marker={"color": palette[category], "size": 12, "symbol": symbols,
-                    "line": {"width": [1 if s else 2.5 for s in solid],
-                             "color": ["white" if s else palette[category] for s in solid]}},
-            customdata=[[esc(r["site_id"]), esc(r["name"]), esc(era_text(r, lang)),
-                         esc(r["address_raw"]), esc(_where(r, lang))]
-                        for _, r in group.iterrows()],
-            hovertemplate=_hover(lang),
-        ))
+        traces.append({
+            "type": "scattergeo", "lon": group["x"], "lat": group["y"], "mode": "markers",
+            "name": esc(category_label(sites, category, lang)), "meta": "sites",
+            "marker": {"color": palette[category], "size": 12, "symbol": symbols,
+                       "line": {"width": [1 if s else 2.5 for s in solid],
+                                "color": ["white" if s else palette[category]
+                                          for s in solid]}},
+            "customdata": [[esc(r["site_id"]), esc(r["name"]), esc(era_text(r, lang)),
+                            esc(r["address_raw"]), esc(_where(r, lang))] for r in records],
+            "hovertemplate": _hover(lang),
+        })
     chosen = everywhere[everywhere["site_id"] == f.site]
     if len(chosen):  # a ring round the selected site (drawn even when filtered out)
         r = chosen.iloc[0]
-        fig.add_trace(go.Scattergeo(
-            lon=[r["x"]], lat=[r["y"]], mode="markers", meta="selected",
-            name=t("map_selected", lang), showlegend=False,
-            marker={"symbol": "circle-open", "size": 26, "color": "#111",
-                    "line": {"width": 3}},
-            customdata=[[esc(r["site_id"]), esc(r["name"]), esc(era_text(r, lang)),
-                         esc(r["address_raw"]), esc(_where(r, lang))]],
-            hovertemplate=_hover(lang),
-        ))
+        traces.append({
+            "type": "scattergeo", "lon": [r["x"]], "lat": [r["y"]], "mode": "markers",
+            "meta": "selected", "name": t("map_selected", lang), "showlegend": False,
+            "marker": {"symbol": "circle-open", "size": 26, "color": "#111",
+                       "line": {"width": 3}},
+            "customdata": [[esc(r["site_id"]), esc(r["name"]), esc(era_text(r, lang)),
+                            esc(r["address_raw"]), esc(_where(r, lang))]],
+            "hovertemplate": _hover(lang),
+        })
     places = data.load(PLACES)
     if f.site and places is not None:
         own = places[(places["site_id"] == f.site) & places["lat"].notna()]
         if len(own) > 1:  # a site on several places: show them all
-            fig.add_trace(go.Scattergeo(
-                lon=own["lon"].astype(float), lat=own["lat"].astype(float), mode="markers",
-                name=t("selected_places", lang), meta="places",
-                marker={"symbol": "x-thin-open", "size": 11, "color": "#222",
-                        "line": {"width": 2}},
-                text=[esc(p) for p in own["place"]],
-                hovertemplate="%{text}<extra></extra>",
-            ))
-    fig = maps.geo_layout(fig, height=480, focus=f.counties)
+            traces.append({
+                "type": "scattergeo", "lon": own["lon"].astype(float),
+                "lat": own["lat"].astype(float), "mode": "markers",
+                "name": t("selected_places", lang), "meta": "places",
+                "marker": {"symbol": "x-thin-open", "size": 11, "color": "#222",
+                           "line": {"width": 2}},
+                "text": [esc(p) for p in own["place"]],
+                "hovertemplate": "%{text}<extra></extra>",
+            })
+    layout = maps.geo_layout_json(480, f.counties)
     # the legend below the map, in the figure's own margin (container reference), so it
     # never lies over the map however many lines it wraps to on a phone
-    fig.update_layout(legend={"title": {"text": t("category", lang), "side": "top"},
-                              "orientation": "h", "yref": "container", "y": 0,
-                              "yanchor": "bottom", "x": 0},
-                      margin={"b": 10}, clickmode="event")
-    return fig
+    layout["legend"] = {"title": {"text": t("category", lang), "side": "top"},
+                        "orientation": "h", "yref": "container", "y": 0,
+                        "yanchor": "bottom", "x": 0}
+    layout["margin"] = {**layout["margin"], "b": 10}
+    layout["clickmode"] = "event"
+    return traces, layout
 
 
 def counts_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
@@ -372,83 +432,47 @@ def counts_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
         fig = go.Figure(go.Bar(x=counts.index.tolist(), y=counts.tolist(),
                                hovertemplate="%{x}: %{y}<extra></extra>"))
         return style(fig, height=300, legend=False)
+    return go.Figure(dict(zip(("data", "layout"), _counts_parts(rows, counties, lang),
+                              strict=True)))
+
+
+def counts_json(rows: pd.DataFrame, lang: str) -> dict:
+    """``counts_figure`` as the JSON the browser gets."""
+    counties = data.county_names()
+    if not counties:
+        return counts_figure(rows, lang).to_plotly_json()
+    return maps.figure_json(*_counts_parts(rows, counties, lang))
+
+
+def _counts_parts(rows: pd.DataFrame, counties: list[str],
+                  lang: str) -> tuple[list[dict], dict]:
     counts = rows["county"].value_counts().reindex(counties).fillna(0).astype(int)
-    # no colour bar: each county carries its count, and a bar would take a third of a phone
-    fig = go.Figure(go.Choropleth(
-        geojson=data.counties_geojson(), featureidkey="properties.county",
-        locations=counties, z=counts.tolist(), zmin=0, colorscale="Blues", showscale=False,
-        marker={"line": {"color": maps.OUTLINE, "width": 1}},
-        text=[data.county_label(c, lang) for c in counties],
-        hovertemplate="%{text}: %{z}<extra></extra>", name=t("sites", lang),
-    ))
     points = maps.county_points()
-    fig.add_trace(go.Scattergeo(
-        lon=[points[c][0] for c in counties], lat=[points[c][1] for c in counties],
-        mode="text", text=[f"{data.county_label(c, lang)}<br>{n}"
-                           for c, n in zip(counties, counts, strict=True)],
-        textfont={"size": 11, "color": ["white" if n > 0.55 * max(counts.max(), 1) else "#222"
-                                        for n in counts]},
-        hoverinfo="skip", showlegend=False,
-    ))
-    return maps.geo_layout(fig, height=360)
-
-
-def _bar_label(group: pd.DataFrame) -> list[str]:
-    return [esc(f"{i} {n}") for i, n in zip(group["site_id"], group["name"], strict=True)]
+    # no colour bar: each county carries its count, and a bar would take a third of a phone
+    return [{
+        "type": "choropleth", "geojson": data.counties_geojson(),
+        "featureidkey": "properties.county", "locations": counties, "z": counts.tolist(),
+        "zmin": 0, "colorscale": maps.colorscale("Blues"), "showscale": False,
+        "marker": {"line": {"color": maps.OUTLINE, "width": 1}},
+        "text": [data.county_label(c, lang) for c in counties],
+        "hovertemplate": "%{text}: %{z}<extra></extra>", "name": t("sites", lang),
+    }, {
+        "type": "scattergeo",
+        "lon": [points[c][0] for c in counties], "lat": [points[c][1] for c in counties],
+        "mode": "text", "text": [f"{data.county_label(c, lang)}<br>{n}"
+                                 for c, n in zip(counties, counts, strict=True)],
+        "textfont": {"size": 11, "color": ["white" if n > 0.55 * max(counts.max(), 1)
+                                           else "#222" for n in counts]},
+        "hoverinfo": "skip", "showlegend": False,
+    }], maps.geo_layout_json(360)
 
 
 def timeline_figure(sites: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
     """Each site as a bar from its era's first to last year, on the era scale (prehistory
     compressed, so the dynasties stay readable)."""
     scale = era_scale(sites)
-    dated = rows[rows["era_start_year"].notna()].sort_values(
-        ["era_start_year", "era_end_year"], ascending=[False, False])
-    palette = colours(sites)
-    fig = go.Figure()
-    start = pd.Series([scale.axis(y) for y in dated["era_start_year"].astype(int)],
-                      index=dated.index, dtype=float)
-    end = pd.Series([scale.axis(y) for y in dated["era_end_year"].astype(int)],
-                    index=dated.index, dtype=float)
-    for category in categories(sites):
-        group = dated[dated["category_zh"] == category]
-        if group.empty:
-            continue
-        base = start[group.index]
-        width = end[group.index] - base + 1
-        fig.add_trace(go.Bar(
-            base=base.round(1).tolist() if scale.compressed else base.astype(int).tolist(),
-            x=width.round(1).tolist() if scale.compressed else width.astype(int).tolist(),
-            y=_bar_label(group), orientation="h",
-            name=esc(category_label(sites, category, lang)),
-            marker={"color": palette[category]},
-            customdata=[[esc(r["site_id"]), esc(r["name"]), esc(era_text(r, lang))]
-                        for _, r in group.iterrows()],
-            hovertemplate="<b>%{customdata[1]}</b>" + paren("%{customdata[0]}", lang)
-                          + "<br>%{customdata[2]}<extra></extra>",
-        ))
-    # a single year or a decade is too thin to see as a bar: mark its middle as well
-    span = (end.max() - start.min()) if len(dated) else 1
-    short = dated[(end - start) < 0.02 * span]
-    for category in categories(sites):
-        group = short[short["category_zh"] == category]
-        if group.empty:
-            continue
-        fig.add_trace(go.Scatter(
-            x=((start[group.index] + end[group.index]) / 2).tolist(),
-            y=_bar_label(group),
-            mode="markers", marker={"symbol": "diamond", "size": 9,
-                                    "color": palette[category]},
-            showlegend=False, name=esc(category_label(sites, category, lang)),
-            customdata=[[esc(r["site_id"]), esc(r["name"]), esc(era_text(r, lang))]
-                        for _, r in group.iterrows()],
-            hovertemplate="<b>%{customdata[1]}</b>" + paren("%{customdata[0]}", lang)
-                          + "<br>%{customdata[2]}<extra></extra>",
-        ))
-    order = _bar_label(dated)
-    fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True,
-                     tickfont={"size": 11})
-    fig.update_xaxes(title=t("year_axis", lang), gridcolor="#e5e5e5", zeroline=True,
-                     zerolinecolor="#999", automargin=True)
+    traces, layout = _timeline_parts(sites, rows, lang, scale)
+    fig = go.Figure({"data": traces, "layout": layout})
     if scale.compressed:
         ticks = scale.ticks()
         fig.update_xaxes(tickvals=[scale.axis(y) for y in ticks],
@@ -458,14 +482,92 @@ def timeline_figure(sites: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Fi
         fig.add_annotation(x=BREAK_YEAR, xanchor="right", y=1, yref="paper", yanchor="bottom",
                            text=esc("← " + t("era_compressed", lang)), showarrow=False,
                            font={"size": 11, "color": "#555"})
-    fig.update_layout(barmode="overlay", bargap=0.25)
-    fig = style(fig, height=max(260, 21 * len(dated) + 170))
-    # the legend at the foot of the figure (container reference): below the axis title,
-    # never over it, however many lines it takes on a phone
-    fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0,
-                              "yanchor": "bottom", "x": 0},
-                      margin={"t": 24 if scale.compressed else 10})
+        fig.update_layout(margin={"t": 24})
     return fig
+
+
+def timeline_json(sites: pd.DataFrame, rows: pd.DataFrame, lang: str) -> dict:
+    """``timeline_figure`` as the JSON the browser gets (a compressed scale, which needs
+    plotly's own shapes, through the figure)."""
+    scale = era_scale(sites)
+    if scale.compressed:
+        return timeline_figure(sites, rows, lang).to_plotly_json()
+    return maps.figure_json(*_timeline_parts(sites, rows, lang, scale))
+
+
+def _timeline_parts(sites: pd.DataFrame, rows: pd.DataFrame, lang: str,
+                    scale: EraScale) -> tuple[list[dict], dict]:
+    dated = rows[rows["era_start_year"].notna()].sort_values(
+        ["era_start_year", "era_end_year"], ascending=[False, False])
+    palette = colours(sites)
+    published = sites is _sites()  # rows taken from it (the page's own calls)
+    # plain lists, grouped by category in the dated order (a boolean selection of the
+    # frame per category and per trace cost more than the rest of the figure)
+    records = _records(dated, published)
+    start = [scale.axis(int(y)) for y in dated["era_start_year"]]
+    end = [scale.axis(int(y)) for y in dated["era_end_year"]]
+    by_category: dict[object, list[int]] = {}
+    for i, category in enumerate(dated["category_zh"]):
+        by_category.setdefault(category, []).append(i)
+
+    def labels(rows_at: list[int]) -> list[str]:
+        return [esc(f"{records[i]['site_id']} {records[i]['name']}") for i in rows_at]
+
+    def custom(rows_at: list[int]) -> list[list[str]]:
+        return [[esc(records[i]["site_id"]), esc(records[i]["name"]),
+                 esc(era_text(records[i], lang))] for i in rows_at]
+
+    def axis_values(values: list[float]) -> list:
+        # what Series.round(1) / .astype(int) give (numpy's rounding, truncation)
+        array = np.array(values, dtype=float)
+        return (array.round(1) if scale.compressed else array.astype(int)).tolist()
+
+    hover = ("<b>%{customdata[1]}</b>" + paren("%{customdata[0]}", lang)
+             + "<br>%{customdata[2]}<extra></extra>")
+    traces: list[dict] = []
+    for category in categories(sites):
+        at = by_category.get(category)
+        if not at:
+            continue
+        traces.append({
+            "type": "bar",
+            "base": axis_values([start[i] for i in at]),
+            "x": axis_values([end[i] - start[i] + 1 for i in at]),
+            "y": labels(at), "orientation": "h",
+            "name": esc(category_label(sites, category, lang)),
+            "marker": {"color": palette[category]},
+            "customdata": custom(at), "hovertemplate": hover,
+        })
+    # a single year or a decade is too thin to see as a bar: mark its middle as well
+    span = (max(end) - min(start)) if records else 1
+    for category in categories(sites):
+        at = [i for i in by_category.get(category, []) if end[i] - start[i] < 0.02 * span]
+        if not at:
+            continue
+        traces.append({
+            "type": "scatter", "x": [(start[i] + end[i]) / 2 for i in at], "y": labels(at),
+            "mode": "markers", "marker": {"symbol": "diamond", "size": 9,
+                                          "color": palette[category]},
+            "showlegend": False, "name": esc(category_label(sites, category, lang)),
+            "customdata": custom(at), "hovertemplate": hover,
+        })
+    order = labels(list(range(len(records))))
+    # components.style's layout, the legend moved to the foot of the figure (container
+    # reference): below the axis title, never over it, however many lines it takes
+    layout = {
+        "yaxis": {"categoryorder": "array", "categoryarray": order,
+                  "automargin": True, "tickfont": {"size": 11}},
+        "xaxis": {"title": {"text": t("year_axis", lang)}, "gridcolor": "#e5e5e5",
+                  "zeroline": True, "zerolinecolor": "#999", "automargin": True},
+        "barmode": "overlay", "bargap": 0.25,
+        "height": max(260, 21 * len(dated) + 170),
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
+        "plot_bgcolor": "white", "showlegend": True, "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 0, "x": 0,
+                   "xanchor": "left", "yref": "container"},
+    }
+    return traces, layout
 
 
 # --- tables and the detail panel --------------------------------------------------------
@@ -476,7 +578,8 @@ def table_frame(sites: pd.DataFrame, rows: pd.DataFrame,
     out = rows[["site_id", "name", "era_label", "county", "address_raw"]].copy()
     out["county"] = [data.county_label(c, lang) for c in rows["county"]]
     out.insert(2, "category", [category_label(sites, c, lang) for c in rows["category_zh"]])
-    out["geocode_precision"] = [_precision_text(r, lang) for _, r in rows.iterrows()]
+    out["geocode_precision"] = [_precision_text(r, lang)
+                                for r in _records(rows, sites is _sites())]
     heads = [(c, t("category", lang) if c == "category" else col(SITES, c, lang))
              for c in TABLE_COLUMNS]
     return out[list(TABLE_COLUMNS)], heads
@@ -657,7 +760,7 @@ def layout(params: urlstate.Params, lang: str):
         ], className="filters filters-heritage"),
         html.Div([
             section(t("heritage_map", lang), no_outlines,
-                    graph("heritage-map", map_figure(sites, rows, f, lang),
+                    graph("heritage-map", map_json(sites, rows, f, lang),
                           t("heritage_map", lang), maps.config(),
                           caption=t("map_keyboard", lang)),
                     _summary("heritage-map-summary", map_summary(rows, lang)),
@@ -669,11 +772,11 @@ def layout(params: urlstate.Params, lang: str):
         ], className="grid-map"),
         html.Div([
             section(t("heritage_counts", lang),
-                    graph("heritage-counts", counts_figure(rows, lang),
+                    graph("heritage-counts", counts_json(rows, lang),
                           t("heritage_counts", lang), maps.config()),
                     _summary("heritage-counts-summary", counts_summary(rows, lang))),
             section(t("heritage_timeline", lang),
-                    graph("heritage-timeline", timeline_figure(sites, rows, lang),
+                    graph("heritage-timeline", timeline_json(sites, rows, lang),
                           t("heritage_timeline", lang)),
                     _summary("heritage-timeline-summary", timeline_summary(rows, lang))),
         ], className="grid-2"),
@@ -739,8 +842,8 @@ def register(app: Dash) -> None:
         # (after the map chose another site, or the rows changed) is a new click
         from_table = ctx.triggered_id == "heritage-table" and clicked is not None
         return (table_records(table.assign(id=rows["site_id"])),
-                map_figure(sites, rows, f, lang), counts_figure(rows, lang),
-                timeline_figure(sites, rows, lang), detail(sites, f.site, lang),
+                map_json(sites, rows, f, lang), counts_json(rows, lang),
+                timeline_json(sites, rows, lang), detail(sites, f.site, lang),
                 _count_text(rows, sites, lang), f.site, chosen,
                 _era_range_text(scale, f.era, lang), map_summary(rows, lang),
                 counts_summary(rows, lang), timeline_summary(rows, lang),

@@ -18,8 +18,10 @@ connections open; ``tests/test_production_server.py`` proves one is served.
 ``install(server)`` (called by ``dashboard.app`` for every server, the dev server too) is
 the other half of serving: responses compressed (Flask-Compress, MIT: zstd, brotli or gzip),
 static bundles compressed once per process at strong levels and kept by browsers for a year
-when their URL is fingerprinted, and a ``Link: rel=preload`` header for the bundles Dash
-would fetch only later (plotly.js). bench/page_load.py ``--network 10mbit`` measures it.
+when their URL is fingerprinted, a ``Link: rel=preload`` header for the bundles Dash
+would fetch only later (the graph and table chunks), and repeated callback requests answered
+from a bounded cache (dashboard/respcache.py). bench/page_load.py ``--network 10mbit`` and
+bench/dashboard_load.py measure it.
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ def _fingerprinted(req) -> bool:
 def install(server: Flask) -> None:
     """Compress responses (zstd, brotli or gzip, as the client accepts; Flask-Compress,
     MIT) and let browsers keep fingerprinted files for a year. Static files are compressed
-    once per process (they are a few MB: plotly.js); callback answers every time."""
+    once per process (the largest is the plotly.js bundle, 1.4 MB); callback answers every
+    time they are computed (a cached answer is compressed again: a few kB, fast levels)."""
     if server.extensions.get(_SPEED):
         return
     server.extensions[_SPEED] = True

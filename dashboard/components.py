@@ -7,14 +7,17 @@ string could be read as markup is Plotly's hover and label text, so ``esc`` esca
 from __future__ import annotations
 
 import html as _html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64
 from dash import dash_table, dcc, html
 from dash.dash_table.Format import Format, Group
 from dash.development.base_component import Component
 
+from dashboard import data
 from dashboard.i18n import colon, norm_lang, t
 
 FONT = ("'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
@@ -57,8 +60,9 @@ def esc(value: object) -> str:
     return _html.escape(str(value), quote=False).translate(_BRACKETS)
 
 
-def style(fig: go.Figure, height: int = 360, legend: bool = True) -> go.Figure:
-    fig.update_layout(
+def style_layout(height: int = 360, legend: bool = True) -> dict:
+    """The house figure style as layout properties (``style`` applies them to a figure)."""
+    return dict(
         height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
         font={"family": FONT, "size": 13}, paper_bgcolor="white", plot_bgcolor="white",
         showlegend=legend, hoverlabel={"font": {"family": FONT}},
@@ -66,7 +70,46 @@ def style(fig: go.Figure, height: int = 360, legend: bool = True) -> go.Figure:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
                 "xanchor": "left"},
     )
+
+
+def style(fig: go.Figure, height: int = 360, legend: bool = True) -> go.Figure:
+    fig.update_layout(**style_layout(height, legend))
     return fig
+
+
+# Figures as plain JSON (issue 13): plotly's validation (``go.Figure``, ``update_layout``…)
+# was most of a page's time. The ``*_json`` builders write the dicts the validator would
+# produce and ``figure_json`` finishes them as ``go.Figure.to_plotly_json`` does; the
+# content sent is the same (tests/test_heritage_figures_json.py, test_page_figures_json.py).
+
+
+@cache
+def template() -> dict:
+    """The default template, as every ``go.Figure`` writes it (shared: never mutate)."""
+    return go.Figure().to_plotly_json()["layout"]["template"]
+
+
+def figure_json(traces: list[dict], layout: dict) -> dict:
+    """``{"data", "layout"}`` as ``go.Figure(...).to_plotly_json()`` gives it: numpy arrays
+    and Series as plotly.js typed arrays, the default template first in the layout."""
+    for trace in traces:
+        for key, value in trace.items():
+            if isinstance(value, pd.Series | pd.Index):
+                trace[key] = value.to_numpy()
+    # the template is already plotly's JSON: walking its few thousand nodes at every call
+    # was a third of the heritage filter's time; "geojson" is skipped by plotly's own rule
+    convert_to_base64(traces)
+    convert_to_base64(layout)
+    return {"data": traces, "layout": {"template": template(), **layout}}
+
+
+def memo_per_data(func: Callable, size: int = 64) -> Callable:
+    """``func`` (hashable arguments: filters, language) remembered for the data version
+    served: ``data.reset`` forgets it. The result is shared between requests: never mutate
+    it (figures are sent as they are)."""
+    cached = lru_cache(maxsize=size)(func)
+    data.on_reset(cached.cache_clear)
+    return cached
 
 
 def graph_config(config: dict | None = None, lang: str | None = None) -> dict:
@@ -136,13 +179,19 @@ def section(title: str, *children, section_id: str | None = None,
 
 def table_records(frame: pd.DataFrame) -> list[dict]:
     """Rows for a DataTable: dates as ISO text, missing values as empty cells."""
-    out = frame.copy()
-    for name in out.columns:
-        series = out[name]
+    # column by column into Python lists, then zipped: a third of the time of
+    # copy + astype + where + to_dict on every filter (issue 13, the heritage table)
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
         if pd.api.types.is_datetime64_any_dtype(series):
-            out[name] = series.dt.strftime("%Y-%m-%d")
-        out[name] = out[name].astype(object).where(out[name].notna(), None)
-    return out.to_dict("records")
+            series = series.dt.strftime("%Y-%m-%d")
+        missing = series.isna().to_numpy()
+        values = series.astype(object).tolist()
+        columns.append([None if gone else value
+                        for value, gone in zip(values, missing, strict=True)])
+    names = list(frame.columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def data_table(table_id: str, frame: pd.DataFrame, columns: Sequence[tuple[str, str]],

@@ -15,14 +15,14 @@ import os
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
-import pandas as pd
 import plotly.graph_objects as go
-from _plotly_utils.utils import convert_to_base64
 from shapely.geometry import Point, shape
 from shapely.ops import polylabel, unary_union
 
 from dashboard import data
-from dashboard.components import FONT, GRAPH_CONFIG
+
+# figure_json and template moved to components (every page's charts use them); kept here
+from dashboard.components import FONT, GRAPH_CONFIG, figure_json, template  # noqa: F401
 
 OUTLINE = "#6b6b6b"
 LAND = "#f4f3ee"
@@ -239,24 +239,6 @@ def geo_layout_json(height: int, focus: Iterable[str] = ()) -> dict:
 
 
 @cache
-def template() -> dict:
-    """The default template, as every ``go.Figure`` writes it (shared: never mutate)."""
-    return go.Figure().to_plotly_json()["layout"]["template"]
-
-
-@cache
 def colorscale(name: str) -> list:
     """A named plotly colour scale as the validator expands it (``"Blues"`` → stops)."""
     return [list(stop) for stop in go.Choropleth(colorscale=name).colorscale]
-
-
-def figure_json(traces: list[dict], layout: dict) -> dict:
-    """``{"data", "layout"}`` as ``go.Figure(...).to_plotly_json()`` gives it: numpy arrays
-    and Series as plotly.js typed arrays, the default template first in the layout."""
-    for trace in traces:
-        for key, value in trace.items():
-            if isinstance(value, pd.Series | pd.Index):
-                trace[key] = value.to_numpy()
-    out = {"data": traces, "layout": {"template": template(), **layout}}
-    convert_to_base64(out)  # skips "geojson" (plotly's own rule), so the shared copy stays
-    return out

@@ -11,16 +11,19 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, urlstate
+from dashboard import data, maps, urlstate
 from dashboard.components import (
     data_table,
     esc,
+    figure_json,
     graph,
+    memo_per_data,
     message,
     no_data,
     page_header,
     section,
     style,
+    style_layout,
     table_records,
 )
 from dashboard.i18n import col, t
@@ -49,7 +52,9 @@ class Filters:
     officials: tuple[str, ...] = ()
 
 
+@memo_per_data
 def _entries() -> pd.DataFrame | None:
+    """The entries in date order (sorted once per data version: shared, never mutate)."""
     frame = data.load(CHRONICLE)
     if frame is None or frame.empty:
         return None
@@ -64,12 +69,23 @@ def _tasks() -> pd.DataFrame | None:
 
 def official_label(row: pd.Series, lang: str) -> str:
     """代市长方伟 in Chinese; 方伟 (Acting mayor) in English. Empty when not read."""
-    if pd.isna(row.get("name")):
+    return _label(row.get("name"), row.get("post_en"), row.get("official"), lang)
+
+
+def _label(name: object, post: object, official: object, lang: str) -> str:
+    if pd.isna(name):
         return ""
     if lang == "en":
-        post = row.get("post_en")
-        return f"{row['name']} ({post})" if isinstance(post, str) and post else str(row["name"])
-    return str(row["official"]) if pd.notna(row.get("official")) else str(row["name"])
+        return f"{name} ({post})" if isinstance(post, str) and post else str(name)
+    return str(official) if pd.notna(official) else str(name)
+
+
+def _labels(rows: pd.DataFrame, lang: str) -> list[str]:
+    """``official_label`` of every row, without building a Series per row."""
+    def column(name: str) -> object:
+        return rows[name] if name in rows else [None] * len(rows)
+    return [_label(n, p, o, lang) for n, p, o in zip(
+        column("name"), column("post_en"), column("official"), strict=True)]
 
 
 def filters(entries: pd.DataFrame, query: object, officials: object) -> Filters:
@@ -149,6 +165,45 @@ def timeline_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     return style(fig, height=max(220, height), legend=False)
 
 
+def timeline_json(rows: pd.DataFrame, lang: str) -> dict:
+    """``timeline_figure`` as the JSON plotly writes for it, without its validation."""
+    named = rows[rows["name"].notna() & rows["year_month"].notna()]
+    if named.empty:
+        return figure_json([], {
+            "annotations": [{"text": esc(t("no_rows", lang)), "showarrow": False, "x": 0.5,
+                             "y": 0.5, "xref": "paper", "yref": "paper",
+                             "font": {"color": "#666"}}],
+            "xaxis": {"visible": False}, "yaxis": {"visible": False},
+            **style_layout(height=160, legend=False)})
+    labels = {n: official_label(r, lang) for n, r in named.drop_duplicates("name")
+              .set_index("name", drop=False).iterrows()}
+    counts = named.groupby(["name", "year_month"]).size().unstack(fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]
+    lines = [wrap(labels[n]) for n in counts.index]
+    rows_shown = [esc(labels[n]) for n in counts.index]
+    z = counts.to_numpy().tolist()
+    trace = {"type": "heatmap", "z": z, "x": [str(m) for m in counts.columns],
+             "y": rows_shown, "text": [[str(v) if v else "" for v in row] for row in z],
+             "texttemplate": "%{text}", "colorscale": maps.colorscale("Blues"),
+             "showscale": False, "xgap": 2, "ygap": 2,
+             "hovertemplate": "%{y}<br>%{x}: %{z}<extra></extra>"}
+    height = 90 + sum(max(26, 16 * len(parts) + 8) for parts in lines)
+    return figure_json([trace], {
+        "xaxis": {"type": "category", "title": {"text": col(CHRONICLE, "year_month", lang)},
+                  "side": "top", "tickangle": 0, "automargin": True},
+        "yaxis": {"type": "category", "automargin": True, "tickmode": "array",
+                  "tickvals": rows_shown,
+                  "ticktext": ["<br>".join(esc(part) for part in parts) for parts in lines]},
+        **style_layout(height=max(220, height), legend=False)})
+
+
+@memo_per_data
+def _timeline(f: Filters, lang: str) -> dict:
+    """The time line for a filter, remembered: most opens of the page show the same one."""
+    entries = _entries()
+    return timeline_json(selected(entries, f), lang)
+
+
 def timeline_summary(rows: pd.DataFrame, lang: str) -> str:
     """The heat map in a sentence: entries, officials, months, the busiest official."""
     named = rows[rows["name"].notna() & rows["year_month"].notna()]
@@ -168,7 +223,7 @@ def timeline_summary(rows: pd.DataFrame, lang: str) -> str:
 def table_frame(rows: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     out = pd.DataFrame({
         "entry_date": rows["entry_date"],
-        "official": [official_label(r, lang) for _, r in rows.iterrows()],
+        "official": _labels(rows, lang),
         "activity": rows["activity"].astype("string").fillna(rows["entry_text"]),
         "source": [f"{i}:{n}" for i, n in zip(rows["source_issue"], rows["source_line"],
                                                strict=True)],
@@ -197,6 +252,12 @@ def task_frame(rows: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[tuple[
     return out, heads
 
 
+@memo_per_data
+def _table(f: Filters, lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """``table_frame`` for a filter, remembered (shared: never mutate)."""
+    return table_frame(selected(_entries(), f), lang)
+
+
 def _count(rows: pd.DataFrame, entries: pd.DataFrame, lang: str) -> str:
     return f"{len(rows)} / {len(entries)} {t('rows_shown', lang)}"
 
@@ -206,6 +267,12 @@ def _task_count(rows: pd.DataFrame, tasks: pd.DataFrame, lang: str) -> str:
 
 
 # --- page ----------------------------------------------------------------------------------
+
+
+@memo_per_data
+def _official_options(lang: str) -> list[dict]:
+    """The officials menu, remembered per data version (shared: never mutate)."""
+    return _officials(_entries(), lang)
 
 
 def _officials(entries: pd.DataFrame, lang: str) -> list[dict]:
@@ -241,7 +308,7 @@ def layout(params: urlstate.Params, lang: str):
         return html.Div([head, no_data(lang)])
     f = from_params(entries, params)
     rows = selected(entries, f)
-    table, heads = table_frame(rows, lang)
+    table, heads = _table(f, lang)
     return html.Div([
         head,
         html.Div([
@@ -253,11 +320,11 @@ def layout(params: urlstate.Params, lang: str):
             html.Div([html.Label(t("official", lang), htmlFor="chronicle-official"),
                       dcc.Dropdown(id="chronicle-official", multi=True,
                                    value=list(f.officials), placeholder=t("all", lang),
-                                   options=_officials(entries, lang))]),
+                                   options=_official_options(lang))]),
             html.Div(_count(rows, entries, lang), id="chronicle-count", className="count"),
         ], className="filters filters-documents"),
         section(t("chronicle_timeline", lang),
-                graph("chronicle-timeline", timeline_figure(rows, lang),
+                graph("chronicle-timeline", _timeline(f, lang),
                       t("chronicle_timeline", lang)),
                 html.P(timeline_summary(rows, lang), id="chronicle-timeline-summary",
                        className="chart-summary")),
@@ -297,7 +364,7 @@ def register(app: Dash) -> None:
         lang = urlstate.rendered_lang(rendered)
         f = filters(entries, query, officials)
         rows = selected(entries, f)
-        table, _ = table_frame(rows, lang)
+        table, _ = _table(f, lang)
         tasks = _tasks()
         if tasks is not None:
             task_rows = selected_tasks(tasks, f)
@@ -306,6 +373,6 @@ def register(app: Dash) -> None:
         else:
             task_data, task_count = [], ""
         query_string = to_query(f, lang)
-        return (timeline_figure(rows, lang), table_records(table), _count(rows, entries, lang),
+        return (_timeline(f, lang), table_records(table), _count(rows, entries, lang),
                 task_data, task_count, timeline_summary(rows, lang), query_string,
                 query_string)

@@ -20,11 +20,13 @@ from dashboard.components import (
     PALETTE,
     data_table,
     esc,
+    figure_json,
     graph,
     no_data,
     page_header,
     section,
     style,
+    style_layout,
 )
 from dashboard.i18n import col, colon, common_col, flag_text, paren, t, value_label
 
@@ -255,6 +257,38 @@ def lifecycle_figure(ev: pd.DataFrame, on: date, lang: str) -> go.Figure:
     return fig
 
 
+def lifecycle_json(ev: pd.DataFrame, on: date, lang: str) -> dict:
+    """``lifecycle_figure`` as the JSON plotly writes for it, without its validation."""
+    kinds = list(dict.fromkeys(ev["event"]))
+    days = ev["date"].dropna()
+    pad = pd.Timedelta(days=max(200, (days.max() - days.min()).days // 8)) if len(days) else None
+    marks = {
+        "type": "scatter", "x": ev["date"].to_numpy(),
+        "y": [value_label("event", e, lang) for e in ev["event"]],
+        "mode": "markers+text", "marker": {"size": 13, "color": [
+            PALETTE[kinds.index(e) % len(PALETTE)] for e in ev["event"]]},
+        "text": [d.strftime("%Y-%m-%d") if pd.notna(d) else "" for d in ev["date"]],
+        "textposition": "top center", "cliponaxis": False,
+        "customdata": [[esc(by), esc(f"{issue}:{line}")] for by, issue, line in zip(
+            ev["by_doc"], ev["source_issue"], ev["source_line"], strict=True)],
+        "hovertemplate": ("%{y} %{x|%Y-%m-%d}<br>" + col(docstatus.EVENTS, "by_doc", lang)
+                          + colon(lang) + "%{customdata[0]}<br>" + t("source", lang)
+                          + colon(lang) + "%{customdata[1]}<extra></extra>"),
+        "showlegend": False}
+    xaxis = {"type": "date", "gridcolor": "#eee"}
+    if pad is not None:
+        xaxis["range"] = [days.min() - pad, days.max() + pad]
+    layout = style_layout(height=max(200, 44 * len(kinds) + 90))
+    layout["margin"] = {**layout["margin"], "t": 24, "r": 24}
+    return figure_json([marks], {
+        "shapes": [{"type": "line", "line": {"color": "#888", "dash": "dot"},
+                    "x0": on.isoformat(), "x1": on.isoformat(), "xref": "x", "y0": 0, "y1": 1,
+                    "yref": "y domain"}],
+        "yaxis": {"automargin": True, "categoryorder": "array",
+                  "categoryarray": [value_label("event", e, lang) for e in kinds[::-1]]},
+        "xaxis": xaxis, **layout})
+
+
 # --- tables and the document panel ------------------------------------------------------
 
 
@@ -337,7 +371,7 @@ def panel(docs: pd.DataFrame, doc: str | None, on: date, lang: str) -> list:
         ev = docstatus.events_for(number)
         if ev is not None and len(ev):
             parts += [
-                graph("documents-lifecycle", lifecycle_figure(ev, on, lang),
+                graph("documents-lifecycle", lifecycle_json(ev, on, lang),
                       t("document_panel", lang), lang=lang),
                 html.H4(t("events", lang)),
                 html.P(t("evidence_hint", lang), className="note"),

@@ -18,11 +18,14 @@ from dashboard.components import (
     POSITIVE,
     data_table,
     esc,
+    figure_json,
     graph,
+    memo_per_data,
     no_data,
     page_header,
     section,
     style,
+    style_layout,
     table_records,
 )
 from dashboard.i18n import col, colon, flag_text, listing, t, value_label
@@ -194,6 +197,68 @@ def growth_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
+def growth_json(rows: pd.DataFrame, lang: str) -> dict:
+    """``growth_figure`` as the JSON plotly writes for it, without its validation."""
+    labels = pd.Series(names(rows, lang), index=rows.index)
+    growth = rows[rows["yoy_pct"].notna()].sort_values("yoy_pct")
+    shown = [esc(n) for n in labels[growth.index]]
+    lines = [wrap(n) for n in labels[growth.index]]
+    ticks = ["<br>".join(esc(part) for part in parts) for parts in lines]
+    growth = growth.reset_index(drop=True)
+    values = [esc(_amount(v, u, lang)) if pd.notna(v) else t("value_not_printed", lang)
+              for v, u in zip(growth["value"], growth["unit"], strict=True)]
+    pct = growth["yoy_pct"].astype(float)
+    bars = {"type": "bar", "x": pct.to_numpy(), "y": shown, "orientation": "h",
+            "marker": {"color": [NEGATIVE if v < 0 else POSITIVE for v in growth["yoy_pct"]]},
+            "text": [f"{v:+.1f}%" if v >= 0 else "" for v in growth["yoy_pct"]],
+            "textposition": "outside", "cliponaxis": False,
+            "customdata": [list(pair) for pair in zip(values, growth["indicator_id"],
+                                                      strict=True)],
+            "hovertemplate": ("<b>%{y}</b><br>" + t("economy_growth", lang)
+                              + ": %{x:+.1f}%<br>" + col(DATASET, "value", lang)
+                              + ": %{customdata[0]}<extra></extra>"),
+            "name": t("economy_growth", lang)}
+    negative = growth["yoy_pct"] < 0
+    labels_right = {
+        "type": "scatter", "x": [0] * int(negative.sum()),
+        "y": [n for n, neg in zip(shown, negative, strict=True) if neg],
+        "text": [f"{v:+.1f}%" for v in growth.loc[negative, "yoy_pct"]], "mode": "text",
+        "textposition": "middle right", "textfont": {"color": NEGATIVE}, "hoverinfo": "skip",
+        "showlegend": False, "cliponaxis": False}
+    span = max(abs(growth["yoy_pct"].min()), abs(growth["yoy_pct"].max()), 1) if len(growth) else 1
+    low = growth["yoy_pct"].min() if len(growth) else 0
+    deepest = max((len(parts) for parts in lines), default=1)
+    height = 60 + len(lines) * (16 * deepest + 12)
+    layout = style_layout(height=max(260, 34 * len(growth) + 60, height), legend=False)
+    layout["margin"] = {**layout["margin"], "r": 44}
+    return figure_json([bars, labels_right], {
+        "shapes": [{"type": "line", "line": {"color": "#444", "width": 1}, "x0": 0, "x1": 0,
+                    "xref": "x", "y0": 0, "y1": 1, "yref": "y domain"}],
+        "xaxis": {"ticksuffix": "%", "zeroline": False, "gridcolor": "#e5e5e5",
+                  "tickangle": 0, "nticks": 5, "automargin": True,
+                  "range": [float(-span * 1.5) if low < 0 else 0, float(span * 1.5)]},
+        "yaxis": {"tickfont": {"size": 12}, "automargin": True, "tickmode": "array",
+                  "tickvals": shown, "ticktext": ticks},
+        **layout})
+
+
+def series_json(frame: pd.DataFrame, f: Filters, lang: str) -> dict:
+    """``series_figure`` as JSON: written directly while there is one period (the figure is
+    empty then), else plotly's own output (several periods are rare: a page open)."""
+    if len(periods(frame)) < 2:
+        return figure_json([], {})
+    fig = series_figure(frame, f, lang).to_plotly_json()
+    return figure_json(fig["data"], {k: v for k, v in fig["layout"].items() if k != "template"})
+
+
+@memo_per_data
+def _figures(f: Filters, lang: str) -> tuple[dict, dict]:
+    """The growth and series figures for a filter, remembered: most opens of the page show
+    the same ones."""
+    frame = _frame()
+    return growth_json(_rows(frame, f), lang), series_json(frame, f, lang)
+
+
 def growth_summary(rows: pd.DataFrame, lang: str) -> str:
     """The growth chart in a sentence (screen readers, and anyone in a hurry)."""
     growth = rows[rows["yoy_pct"].notna()]
@@ -286,6 +351,7 @@ def layout(params: urlstate.Params, lang: str):
     f = from_params(frame, params)
     rows = _rows(frame, f)
     table, headers = table_frame(rows, lang)
+    growth, series = _figures(f, lang)
     several = len(periods(frame)) > 1
     source = [value_label("source_agency", a, lang)
               for a in rows["source_agency"].dropna().unique()]
@@ -300,7 +366,7 @@ def layout(params: urlstate.Params, lang: str):
         ], className="narrow")], className="filters"),
         html.Div([
             section(t("economy_growth", lang),
-                    graph("economy-growth", growth_figure(rows, lang), t("economy_growth", lang)),
+                    graph("economy-growth", growth, t("economy_growth", lang)),
                     html.P(growth_summary(rows, lang), id="economy-growth-summary",
                            className="chart-summary"),
                     html.P(t("economy_growth_note", lang), className="note")),
@@ -316,7 +382,7 @@ def layout(params: urlstate.Params, lang: str):
                 html.Label(t("economy_indicators", lang), htmlFor="economy-indicators"),
                 dcc.Dropdown(id="economy-indicators", options=_indicator_options(frame, lang),
                              value=list(f.indicators) or default_indicators(frame), multi=True),
-                graph("economy-series", series_figure(frame, f, lang),
+                graph("economy-series", series,
                       t("economy_series", lang)),
             ], hidden=not several, id="economy-series-box"),
         ),
@@ -357,6 +423,6 @@ def register(app: Dash) -> None:
         rows = _rows(frame, f)
         table, _ = table_frame(rows, lang)
         query = to_query(frame, f, lang)
-        return (growth_figure(rows, lang), table_records(table), series_figure(frame, f, lang),
-                growth_summary(rows, lang), query, query)
+        growth, series = _figures(f, lang)
+        return (growth, table_records(table), series, growth_summary(rows, lang), query, query)
 

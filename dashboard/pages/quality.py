@@ -17,12 +17,15 @@ from dashboard.components import (
     PALETTE,
     data_table,
     esc,
+    figure_json,
     graph,
+    memo_per_data,
     message,
     no_data,
     page_header,
     section,
     style,
+    style_layout,
     table_records,
 )
 from dashboard.i18n import col, colon, common_col, dataset_title, flag_text, t
@@ -178,6 +181,37 @@ def chart(rows: pd.DataFrame, lang: str) -> go.Figure:
     return style(fig, height=max(240, 28 * len(order) + 110))
 
 
+def chart_json(rows: pd.DataFrame, lang: str) -> dict:
+    """``chart`` as the JSON plotly writes for it, without its validation (issue 13)."""
+    order = rows["flag"].value_counts().sort_values().index.tolist()
+    notes = [esc(flag_text(c, lang)) for c in order]
+    traces = []
+    for i, name in enumerate(dict.fromkeys(rows["dataset"])):
+        counts = rows[rows["dataset"] == name]["flag"].value_counts().reindex(order)
+        traces.append({
+            "type": "bar", "y": order, "x": counts.fillna(0).astype(int).to_numpy(),
+            "orientation": "h", "name": esc(dataset_title(name, lang)),
+            "marker": {"color": PALETTE[i % len(PALETTE)]}, "customdata": list(notes),
+            "hovertemplate": "<b>%{y}</b>: %{x}<br>%{customdata}<extra>%{fullData.name}</extra>",
+        })
+    return figure_json(traces, {
+        "barmode": "stack",
+        "xaxis": {"title": {"text": t("count", lang)}, "gridcolor": "#e5e5e5",
+                  "dtick": max(1, len(rows) // 8)},
+        "yaxis": {"automargin": True}, **style_layout(max(240, 28 * len(order) + 110))})
+
+
+@memo_per_data
+def _chart(f: Filters, lang: str) -> dict:
+    """The chart for a filter, remembered: most opens of the page show the same one."""
+    return chart_json(selected(_flags(lang), f), lang)
+
+
+@memo_per_data
+def _glossary(lang: str) -> pd.DataFrame:
+    return glossary(_flags(lang), lang)
+
+
 def display(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = rows.copy()
     out["dataset"] = [dataset_title(n, lang) for n in out["dataset"]]
@@ -208,14 +242,14 @@ def glossary(flags: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def layout(params: urlstate.Params, lang: str):
-    flags = flags_frame(lang)
+    flags = _flags(lang)  # read only here: no copy
     head = page_header(t("quality_title", lang), t("quality_intro", lang), lang)
     if not data.available():
         return html.Div([head, no_data(lang)])
     f = from_params(flags, params)
     rows = selected(flags, f)
     names = list(dict.fromkeys(flags["dataset"]))
-    gloss = glossary(flags, lang)
+    gloss = _glossary(lang)
     return html.Div([
         head,
         html.Div([
@@ -233,7 +267,7 @@ def layout(params: urlstate.Params, lang: str):
         ], className="filters"),
         html.Div([
             section(t("quality_chart", lang),
-                    graph("quality-chart", chart(rows, lang), t("quality_chart", lang))),
+                    graph("quality-chart", _chart(f, lang), t("quality_chart", lang))),
             section(t("quality_glossary", lang), data_table(
                 "quality-glossary", gloss,
                 [("flag", t("flag_code", lang)), ("explanation", t("explanation", lang)),
@@ -276,5 +310,5 @@ def register(app: Dash) -> None:
         f = filters(flags, dataset, flag, query)
         rows = selected(flags, f)
         search = to_query(f, lang)
-        return (chart(rows, lang), table_records(display(rows, lang)),
+        return (_chart(f, lang), table_records(display(rows, lang)),
                 f"{len(rows)} {t('rows_shown', lang)}", search, search)

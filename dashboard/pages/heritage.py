@@ -69,7 +69,8 @@ def _everywhere() -> pd.DataFrame | None:
 
 
 data.on_reset(lambda: (_sites.cache_clear(), _everywhere.cache_clear(),
-                       _published_records.cache_clear()))
+                       _published_records.cache_clear(), _prepared.cache_clear(),
+                       _texts.cache_clear()))
 
 
 def _site_key(site_id: str) -> tuple[int, ...]:
@@ -182,7 +183,13 @@ def _int(value: object) -> int | None:
 def filters(sites: pd.DataFrame, category: object, county: object, era: object,
             site: object) -> Filters:
     """Validated filters: unknown values are dropped; the era range is clamped to the data."""
-    bounds = year_bounds(sites)
+    return _valid(year_bounds(sites), categories(sites), county_options(sites),
+                  set(sites["site_id"]), category, county, era, site)
+
+
+def _valid(bounds: tuple[int, int] | None, known_categories: list[str],
+           known_counties: list[str], site_ids: set[str], category: object, county: object,
+           era: object, site: object) -> Filters:
     span = None
     if bounds and isinstance(era, list | tuple) and len(era) == 2:
         low, high = _int(era[0]), _int(era[1])
@@ -190,10 +197,10 @@ def filters(sites: pd.DataFrame, category: object, county: object, era: object,
             low, high = sorted((max(low, bounds[0]), min(high, bounds[1])))
             span = None if (low, high) == bounds else (low, high)
     return Filters(
-        tuple(urlstate.known(_as_list(category), categories(sites))),
-        tuple(urlstate.known(_as_list(county), county_options(sites))),
+        tuple(urlstate.known(_as_list(category), known_categories)),
+        tuple(urlstate.known(_as_list(county), known_counties)),
         span,
-        site if isinstance(site, str) and site in set(sites["site_id"]) else None,
+        site if isinstance(site, str) and site in site_ids else None,
     )
 
 
@@ -725,6 +732,9 @@ def layout(params: urlstate.Params, lang: str):
     rows = selected(sites, f)
     scale = era_scale(sites)
     table, heads = table_frame(sites, rows, lang)
+    # the figures, detail and texts as the filter callback makes them (its fast path)
+    (_, map_fig, counts_fig, timeline_fig, site_detail, count_text, map_text, counts_text,
+     timeline_text) = answer(f, lang) or _reference_answer(sites, f, lang)
     no_outlines = (message(t("map_unavailable", lang))
                    if data.counties_geojson() is None else None)
     return html.Div([
@@ -756,29 +766,29 @@ def layout(params: urlstate.Params, lang: str):
                       html.Div(_era_range_text(scale, f.era, lang), id="heritage-era-text",
                                className="note")],
                      className="era-filter"),
-            html.Div(_count_text(rows, sites, lang), id="heritage-count", className="count"),
+            html.Div(count_text, id="heritage-count", className="count"),
         ], className="filters filters-heritage"),
         html.Div([
             section(t("heritage_map", lang), no_outlines,
-                    graph("heritage-map", map_json(sites, rows, f, lang),
+                    graph("heritage-map", map_fig,
                           t("heritage_map", lang), maps.config(),
                           caption=t("map_keyboard", lang)),
-                    _summary("heritage-map-summary", map_summary(rows, lang)),
+                    _summary("heritage-map-summary", map_text),
                     html.P(t("map_legend_note", lang), className="note"),
                     class_name="map-panel"),
             section(t("heritage_detail", lang),
-                    html.Div(detail(sites, f.site, lang), id="heritage-detail"),
+                    html.Div(site_detail, id="heritage-detail"),
                     class_name="detail-panel", section_id="heritage-detail-panel"),
         ], className="grid-map"),
         html.Div([
             section(t("heritage_counts", lang),
-                    graph("heritage-counts", counts_json(rows, lang),
+                    graph("heritage-counts", counts_fig,
                           t("heritage_counts", lang), maps.config()),
-                    _summary("heritage-counts-summary", counts_summary(rows, lang))),
+                    _summary("heritage-counts-summary", counts_text)),
             section(t("heritage_timeline", lang),
-                    graph("heritage-timeline", timeline_json(sites, rows, lang),
+                    graph("heritage-timeline", timeline_fig,
                           t("heritage_timeline", lang)),
-                    _summary("heritage-timeline-summary", timeline_summary(rows, lang))),
+                    _summary("heritage-timeline-summary", timeline_text)),
         ], className="grid-2"),
         section(t("heritage_table", lang),
                 data_table("heritage-table", table, heads, page_size=25, row_ids="site_id",
@@ -792,6 +802,337 @@ def view(params: urlstate.Params, lang: str) -> pd.DataFrame | None:
         return None
     table, heads = table_frame(sites, selected(sites, from_params(sites, params)), lang)
     return table.rename(columns=dict(heads))
+
+
+# --- the filter callback's fast path ----------------------------------------------------
+# A filter request used to make ~80 small pandas selections and copies of 23 sites (17 ms:
+# issue 13). Everything that depends only on the data (and the language) is made once per
+# data version as plain Python values; a request picks sites by position and builds the
+# same JSON from those. The pandas builders above stay the reference (layout, view, tests).
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Per-site values of ``_sites()`` in its order (index i = i-th site)."""
+
+    records: tuple[dict, ...]  # _published_records() rows
+    ids: tuple[str, ...]
+    category: tuple  # category_zh, None when missing
+    county: tuple  # None when missing
+    start: tuple  # era years as int, None when missing
+    end: tuple
+    categories: tuple[str, ...]
+    palette: dict[str, str]
+    bounds: tuple[int, int] | None
+    scale: EraScale
+    county_options: tuple[str, ...]
+    county_order: tuple | None  # the county dtype's categories (value_counts(sort=False))
+    drawn: tuple[bool, ...]  # the map can place it (a row of _everywhere())
+    points: tuple  # every drawn site's (x, y), for the county labels
+    unlocated: tuple[bool, ...]
+    approximate: tuple[bool, ...]  # geocode_precision in APPROXIMATE
+    places: dict  # site_id -> (lon array, lat array, place names) when on > 1 located place
+
+
+@cache
+def _prepared() -> _Prepared | None:
+    sites, everywhere = _sites(), _everywhere()
+    if sites is None or everywhere is None:
+        return None
+    known = _published_records()
+    ids = tuple(str(i) for i in sites["site_id"])
+    drawn_ids = set(everywhere["site_id"])
+    records = tuple(known[i] for i in ids)
+
+    def plain(name: str) -> tuple:
+        return tuple(None if _missing(v) else v for v in sites[name].astype(object))
+
+    county = sites["county"]
+    places: dict = {}
+    table = data.load(PLACES)
+    if table is not None:
+        located = table[table["lat"].notna()]
+        for site, own in located.groupby("site_id", sort=False, observed=True):
+            if len(own) > 1:
+                places[str(site)] = (own["lon"].astype(float).to_numpy(),
+                                     own["lat"].astype(float).to_numpy(),
+                                     [esc(p) for p in own["place"]])
+    return _Prepared(
+        records=records, ids=ids, category=plain("category_zh"), county=plain("county"),
+        start=tuple(None if v is None else int(v) for v in plain("era_start_year")),
+        end=tuple(None if v is None else int(v) for v in plain("era_end_year")),
+        categories=tuple(categories(sites)), palette=colours(sites),
+        bounds=year_bounds(sites), scale=era_scale(sites),
+        county_options=tuple(county_options(sites)),
+        county_order=(tuple(county.cat.categories)
+                      if isinstance(county.dtype, pd.CategoricalDtype) else None),
+        drawn=tuple(i in drawn_ids for i in ids),
+        points=tuple(zip(everywhere["x"], everywhere["y"], strict=True)),
+        unlocated=tuple(bool(v) for v in (sites["lat"].isna() | sites["lon"].isna())),
+        approximate=tuple(bool(v) for v in sites["geocode_precision"].isin(APPROXIMATE)),
+        places=places,
+    )
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """Per-site texts in one language (index i = i-th site of ``_sites()``)."""
+
+    category_label: dict[str, str]
+    map_custom: tuple[tuple[str, ...], ...]
+    symbols: tuple[str, ...]
+    era: tuple[str, ...]  # era_text, unescaped (the summaries)
+    timeline_label: tuple[str, ...]
+    timeline_custom: tuple[tuple[str, ...], ...]
+    table: tuple[dict, ...]  # the table's row (table_records) with its id
+    details: dict  # site_id -> detail(), made when first asked
+
+
+@cache
+def _texts(lang: str) -> _Texts:
+    sites, pre = _sites(), _prepared()
+    assert sites is not None and pre is not None
+    table, _ = table_frame(sites, sites, lang)
+    eras = tuple(era_text(r, lang) for r in pre.records)
+    return _Texts(
+        category_label={c: category_label(sites, c, lang) for c in pre.categories},
+        map_custom=tuple((esc(r["site_id"]), esc(r["name"]), esc(e), esc(r["address_raw"]),
+                          esc(_where(r, lang)) if d else "")
+                         for r, e, d in zip(pre.records, eras, pre.drawn, strict=True)),
+        symbols=tuple(_symbol(r) if d else "" for r, d in zip(pre.records, pre.drawn,
+                                                               strict=True)),
+        era=eras,
+        timeline_label=tuple(esc(f"{r['site_id']} {r['name']}") for r in pre.records),
+        timeline_custom=tuple((esc(r["site_id"]), esc(r["name"]), esc(e))
+                              for r, e in zip(pre.records, eras, strict=True)),
+        table=tuple(table_records(table.assign(id=sites["site_id"]))),
+        details={},
+    )
+
+
+def _picked(pre: _Prepared, f: Filters) -> list[int]:
+    """``selected`` as positions in ``_sites()``."""
+    cats, counties, era = set(f.categories), set(f.counties), f.era
+    out = []
+    for i in range(len(pre.ids)):
+        if cats and pre.category[i] not in cats:
+            continue
+        if counties and pre.county[i] not in counties:
+            continue
+        if era and (pre.start[i] is None or pre.end[i] is None
+                    or pre.start[i] > era[1] or pre.end[i] < era[0]):
+            continue
+        out.append(i)
+    return out
+
+
+def _fast_map(pre: _Prepared, tx: _Texts, at: list[int], f: Filters, lang: str) -> dict:
+    traces: list[dict] = []
+    if data.counties_geojson() is not None:
+        traces.append(maps.outlines_trace(set(f.counties), t("county_outlines", lang), lang))
+        traces.append(maps.county_labels_trace(lang, list(pre.points)))
+    hover = _hover(lang)
+    drawn = [i for i in at if pre.drawn[i]]
+    for category in pre.categories:
+        group = [i for i in drawn if pre.category[i] == category]
+        if not group:
+            continue
+        colour = pre.palette[category]
+        solid = [tx.symbols[i] == "circle" for i in group]
+        traces.append({
+            "type": "scattergeo",
+            "lon": np.array([pre.records[i]["x"] for i in group], dtype=float),
+            "lat": np.array([pre.records[i]["y"] for i in group], dtype=float),
+            "mode": "markers", "name": esc(tx.category_label[category]), "meta": "sites",
+            "marker": {"color": colour, "size": 12, "symbol": [tx.symbols[i] for i in group],
+                       "line": {"width": [1 if s else 2.5 for s in solid],
+                                "color": ["white" if s else colour for s in solid]}},
+            "customdata": [list(tx.map_custom[i]) for i in group],
+            "hovertemplate": hover,
+        })
+    chosen = pre.ids.index(f.site) if f.site in pre.ids else None
+    if chosen is not None and pre.drawn[chosen]:  # a ring round the selected site
+        r = pre.records[chosen]
+        traces.append({
+            "type": "scattergeo", "lon": [r["x"]], "lat": [r["y"]], "mode": "markers",
+            "meta": "selected", "name": t("map_selected", lang), "showlegend": False,
+            "marker": {"symbol": "circle-open", "size": 26, "color": "#111",
+                       "line": {"width": 3}},
+            "customdata": [list(tx.map_custom[chosen])], "hovertemplate": hover,
+        })
+    if f.site and f.site in pre.places:  # a site on several places: show them all
+        lon, lat, names = pre.places[f.site]
+        traces.append({
+            "type": "scattergeo", "lon": lon, "lat": lat, "mode": "markers",
+            "name": t("selected_places", lang), "meta": "places",
+            "marker": {"symbol": "x-thin-open", "size": 11, "color": "#222",
+                       "line": {"width": 2}},
+            "text": list(names), "hovertemplate": "%{text}<extra></extra>",
+        })
+    layout = maps.geo_layout_json(480, f.counties)
+    layout["legend"] = {"title": {"text": t("category", lang), "side": "top"},
+                        "orientation": "h", "yref": "container", "y": 0,
+                        "yanchor": "bottom", "x": 0}
+    layout["margin"] = {**layout["margin"], "b": 10}
+    layout["clickmode"] = "event"
+    return maps.figure_json(traces, layout)
+
+
+def _fast_counts(pre: _Prepared, at: list[int], counties: list[str],
+                 lang: str) -> tuple[dict, str]:
+    """``counts_json`` and ``counts_summary``."""
+    tally = dict.fromkeys(counties, 0)
+    for i in at:
+        if pre.county[i] in tally:
+            tally[pre.county[i]] += 1
+    counts = [tally[c] for c in counties]
+    points = maps.county_points()
+    top = max(max(counts), 1)
+    figure = maps.figure_json([{
+        "type": "choropleth", "geojson": data.counties_geojson(),
+        "featureidkey": "properties.county", "locations": counties, "z": counts,
+        "zmin": 0, "colorscale": maps.colorscale("Blues"), "showscale": False,
+        "marker": {"line": {"color": maps.OUTLINE, "width": 1}},
+        "text": [data.county_label(c, lang) for c in counties],
+        "hovertemplate": "%{text}: %{z}<extra></extra>", "name": t("sites", lang),
+    }, {
+        "type": "scattergeo",
+        "lon": [points[c][0] for c in counties], "lat": [points[c][1] for c in counties],
+        "mode": "text", "text": [f"{data.county_label(c, lang)}<br>{n}"
+                                 for c, n in zip(counties, counts, strict=True)],
+        "textfont": {"size": 11, "color": ["white" if n > 0.55 * top else "#222"
+                                           for n in counts]},
+        "hoverinfo": "skip", "showlegend": False,
+    }], maps.geo_layout_json(360))
+    if not at:
+        return figure, t("summary_empty", lang)
+    ranked = sorted(zip(counties, counts, strict=True), key=lambda p: -p[1])
+    return figure, t("summary_counts", lang).format(
+        top=data.county_label(ranked[0][0], lang), n=ranked[0][1],
+        low=data.county_label(ranked[-1][0], lang), m=ranked[-1][1],
+        none=sum(pre.county[i] is None for i in at))
+
+
+def _fast_map_summary(pre: _Prepared, at: list[int], lang: str) -> str:
+    if not at:
+        return t("summary_empty", lang)
+    tally = dict.fromkeys(pre.county_order or (), 0)
+    for i in at:
+        if pre.county[i] is not None:
+            tally[pre.county[i]] += 1
+    ranked = sorted(((c, n) for c, n in tally.items() if n > 0), key=lambda p: -p[1])
+    names = listing([t("summary_item", lang).format(name=data.county_label(c, lang), n=n)
+                     for c, n in ranked], lang)
+    unlocated = sum(pre.unlocated[i] for i in at)
+    approx = sum(pre.approximate[i] for i in at) - unlocated
+    return t("summary_map", lang).format(n=len(at), counties=names, approx=approx,
+                                         unlocated=unlocated)
+
+
+def _fast_timeline(pre: _Prepared, tx: _Texts, at: list[int],
+                   lang: str) -> tuple[dict, str]:
+    """``timeline_json`` (a linear scale) and ``timeline_summary``."""
+    dated = [i for i in at if pre.start[i] is not None]
+    # sort_values on two columns is stable: ties keep the sites' order
+    dated.sort(key=lambda i: (-pre.start[i], -pre.end[i]))
+    scale = pre.scale
+    start = {i: scale.axis(pre.start[i]) for i in dated}
+    end = {i: scale.axis(pre.end[i]) for i in dated}
+    hover = ("<b>%{customdata[1]}</b>" + paren("%{customdata[0]}", lang)
+             + "<br>%{customdata[2]}<extra></extra>")
+    traces: list[dict] = []
+    by_category = {c: [i for i in dated if pre.category[i] == c] for c in pre.categories}
+    for category, group in by_category.items():
+        if group:
+            traces.append({
+                "type": "bar", "base": [int(start[i]) for i in group],
+                "x": [int(end[i] - start[i] + 1) for i in group],
+                "y": [tx.timeline_label[i] for i in group], "orientation": "h",
+                "name": esc(tx.category_label[category]),
+                "marker": {"color": pre.palette[category]},
+                "customdata": [list(tx.timeline_custom[i]) for i in group],
+                "hovertemplate": hover,
+            })
+    span = (max(end.values()) - min(start.values())) if dated else 1
+    for category, group in by_category.items():
+        thin = [i for i in group if end[i] - start[i] < 0.02 * span]
+        if thin:
+            traces.append({
+                "type": "scatter", "x": [(start[i] + end[i]) / 2 for i in thin],
+                "y": [tx.timeline_label[i] for i in thin], "mode": "markers",
+                "marker": {"symbol": "diamond", "size": 9, "color": pre.palette[category]},
+                "showlegend": False, "name": esc(tx.category_label[category]),
+                "customdata": [list(tx.timeline_custom[i]) for i in thin],
+                "hovertemplate": hover,
+            })
+    layout = {
+        "yaxis": {"categoryorder": "array",
+                  "categoryarray": [tx.timeline_label[i] for i in dated],
+                  "automargin": True, "tickfont": {"size": 11}},
+        "xaxis": {"title": {"text": t("year_axis", lang)}, "gridcolor": "#e5e5e5",
+                  "zeroline": True, "zerolinecolor": "#999", "automargin": True},
+        "barmode": "overlay", "bargap": 0.25,
+        "height": max(260, 21 * len(dated) + 170),
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
+        "plot_bgcolor": "white", "showlegend": True, "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 0, "x": 0,
+                   "xanchor": "left", "yref": "container"},
+    }
+    figure = maps.figure_json(traces, layout)
+    if not dated:
+        return figure, t("summary_empty", lang)
+    # the first by (start, end), the last by (end, start); ties: the first / last in order
+    by_order = sorted(dated)
+    first = min(by_order, key=lambda i: (pre.start[i], pre.end[i]))
+    last = max(reversed(by_order), key=lambda i: (pre.end[i], pre.start[i]))
+    return figure, t("summary_timeline", lang).format(
+        n=len(dated), first=pre.records[first]["name"], first_era=tx.era[first],
+        last=pre.records[last]["name"], last_era=tx.era[last])
+
+
+def _fast_detail(tx: _Texts, sites: pd.DataFrame, site: str | None, lang: str) -> list:
+    if not site:
+        return detail(sites, site, lang)
+    if site not in tx.details:  # a race makes it twice at worst: the same answer
+        tx.details[site] = detail(sites, site, lang)
+    return list(tx.details[site])
+
+
+def answer(f: Filters, lang: str) -> tuple | None:
+    """The filter callback's data outputs for valid filters ``f``: table rows, the map,
+    counts and timeline figures, the detail panel, the count text, the map, counts and
+    timeline summaries; None when the fast path does not apply (no data, a compressed
+    era scale, no county outlines, counties not a categorical column: the caller uses
+    the pandas builders, which handle those)."""
+    sites, pre = _sites(), _prepared()
+    counties = data.county_names()
+    if (sites is None or pre is None or pre.scale.compressed or not counties
+            or pre.county_order is None):
+        return None
+    tx = _texts(lang)
+    at = _picked(pre, f)
+    counts, counts_text = _fast_counts(pre, at, counties, lang)
+    timeline, timeline_text = _fast_timeline(pre, tx, at, lang)
+    return ([dict(tx.table[i]) for i in at], _fast_map(pre, tx, at, f, lang), counts,
+            timeline, _fast_detail(tx, sites, f.site, lang),
+            f"{len(at)} / {len(sites)} {t('sites', lang) if lang == 'en' else '处'}",
+            _fast_map_summary(pre, at, lang), counts_text, timeline_text)
+
+
+def _reference_answer(sites: pd.DataFrame, f: Filters, lang: str) -> tuple:
+    """``answer`` through the pandas builders (any data; the reference for the tests)."""
+    rows = selected(sites, f)
+    table, _ = table_frame(sites, rows, lang)
+    return (table_records(table.assign(id=rows["site_id"])), map_json(sites, rows, f, lang),
+            counts_json(rows, lang), timeline_json(sites, rows, lang),
+            detail(sites, f.site, lang), _count_text(rows, sites, lang),
+            map_summary(rows, lang), counts_summary(rows, lang),
+            timeline_summary(rows, lang))
 
 
 def _clicked_site(trigger: object, map_click: object, timeline_click: object,
@@ -832,21 +1173,24 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         lang = urlstate.rendered_lang(rendered)
         clicked = _clicked_site(ctx.triggered_id, map_click, timeline_click, cell)
-        scale = era_scale(sites)
-        f = filters(sites, category, county, _era_years(scale, era), clicked or current)
-        rows = selected(sites, f)
-        table, _ = table_frame(sites, rows, lang)
+        pre = _prepared()
+        if pre is None:
+            scale = era_scale(sites)
+            f = filters(sites, category, county, _era_years(scale, era), clicked or current)
+        else:
+            scale = pre.scale
+            f = _valid(pre.bounds, list(pre.categories), list(pre.county_options),
+                       set(pre.ids), category, county, _era_years(scale, era),
+                       clicked or current)
+        parts = answer(f, lang) or _reference_answer(sites, f, lang)
         query = to_query(f, lang)
         chosen = f.site if clicked and f.site == clicked else no_update
         # a table click keeps its cell; anything else clears it, so clicking that row again
         # (after the map chose another site, or the rows changed) is a new click
         from_table = ctx.triggered_id == "heritage-table" and clicked is not None
-        return (table_records(table.assign(id=rows["site_id"])),
-                map_json(sites, rows, f, lang), counts_json(rows, lang),
-                timeline_json(sites, rows, lang), detail(sites, f.site, lang),
-                _count_text(rows, sites, lang), f.site, chosen,
-                _era_range_text(scale, f.era, lang), map_summary(rows, lang),
-                counts_summary(rows, lang), timeline_summary(rows, lang),
+        table, map_fig, counts_fig, timeline_fig, panel, count, *summaries = parts
+        return (table, map_fig, counts_fig, timeline_fig, panel, count, f.site, chosen,
+                _era_range_text(scale, f.era, lang), *summaries,
                 no_update if from_table else None, query, query)
 
     # A chosen site's details come into view (on a phone the panel is far above the list

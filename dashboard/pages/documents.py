@@ -22,6 +22,7 @@ from dashboard.components import (
     esc,
     figure_json,
     graph,
+    memo_per_data,
     no_data,
     page_header,
     section,
@@ -578,6 +579,15 @@ def layout(params: urlstate.Params, lang: str):
     if docs is None:
         return html.Div([head, no_data(lang)])
     f = from_params(docs, params)
+    return _layout(f, lang)
+
+
+@memo_per_data
+def _layout(f: Filters, lang: str) -> html.Div:
+    """The page for valid filters ``f``, made once per data version (shared: never
+    mutate it); a query that validates to the same filters is the same page."""
+    docs = _docs()
+    head = page_header(t("documents_title", lang), t("documents_intro", lang), lang)
     on = f.day
     s = screen(f, lang)
     assert s is not None

@@ -349,6 +349,14 @@ def layout(params: urlstate.Params, lang: str):
     if frame is None or frame.empty:
         return html.Div([page_header(t("economy_title", lang), None, lang), no_data(lang)])
     f = from_params(frame, params)
+    return _layout(f, lang)
+
+
+@memo_per_data
+def _layout(f: Filters, lang: str) -> html.Div:
+    """The page for valid filters ``f``, made once per data version (shared: never
+    mutate it); a query that validates to the same filters is the same page."""
+    frame = _frame()
     rows = _rows(frame, f)
     table, headers = table_frame(rows, lang)
     growth, series = _figures(f, lang)

@@ -20,6 +20,7 @@ from dashboard.components import (
     data_table,
     esc,
     graph,
+    memo_per_data,
     message,
     no_data,
     page_header,
@@ -729,6 +730,15 @@ def layout(params: urlstate.Params, lang: str):
     if sites is None:
         return html.Div([head, no_data(lang)])
     f = from_params(sites, params)
+    return _layout(f, lang)
+
+
+@memo_per_data
+def _layout(f: Filters, lang: str) -> html.Div:
+    """The page for valid filters ``f``, made once per data version (shared: never
+    mutate it); a query that validates to the same filters is the same page."""
+    sites = _sites()
+    head = page_header(t("heritage_title", lang), None, lang)
     rows = selected(sites, f)
     scale = era_scale(sites)
     table, heads = table_frame(sites, rows, lang)

@@ -11,7 +11,7 @@ import pandas as pd
 from dash import Dash, html
 
 from dashboard import data, docstatus, urlstate
-from dashboard.components import card, message, page_header, section
+from dashboard.components import card, memo_per_data, message, page_header, section
 from dashboard.i18n import colon, dataset_title, t, value_label
 from dashboard.pages import documents, economy, heritage, quality
 
@@ -184,7 +184,14 @@ def _on(params: urlstate.Params) -> date:
 
 
 def layout(params: urlstate.Params, lang: str):
-    on = _on(params)
+    return _layout(_on(params), lang)
+
+
+@memo_per_data
+def _layout(on: date, lang: str) -> html.Div:
+    """The page for a status date and language: every card, the version and changelog are
+    read from the data (and its files), so it is made once per data version (shared:
+    never mutate it)."""
     found = cards(lang, on)
     suffix = urlstate.build({}, lang)
     body = [card(t(c.key, lang), c.headline, card_lines(c, lang),

@@ -247,6 +247,15 @@ def layout(params: urlstate.Params, lang: str):
     if not data.available():
         return html.Div([head, no_data(lang)])
     f = from_params(flags, params)
+    return _layout(f, lang)
+
+
+@memo_per_data
+def _layout(f: Filters, lang: str) -> html.Div:
+    """The page for valid filters ``f``, made once per data version (shared: never
+    mutate it); a query that validates to the same filters is the same page."""
+    flags = _flags(lang)  # read only here: no copy
+    head = page_header(t("quality_title", lang), t("quality_intro", lang), lang)
     rows = selected(flags, f)
     names = list(dict.fromkeys(flags["dataset"]))
     gloss = _glossary(lang)

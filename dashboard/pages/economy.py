@@ -146,8 +146,9 @@ def _amount(value: object, unit: object, lang: str) -> str:
     return _number(value, label)
 
 
-def growth_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
-    """Year-on-year growth, sorted, negative and positive in diverging colours."""
+def _growth_parts(rows: pd.DataFrame, lang: str) -> tuple:
+    """The rows with a growth rate, sorted, with their names as shown, wrapped and as
+    ticks, and their printed values (the figure and its JSON share these)."""
     labels = pd.Series(names(rows, lang), index=rows.index)
     growth = rows[rows["yoy_pct"].notna()].sort_values("yoy_pct")
     shown = [esc(n) for n in labels[growth.index]]
@@ -157,6 +158,12 @@ def growth_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     growth = growth.reset_index(drop=True)
     values = [esc(_amount(v, u, lang)) if pd.notna(v) else t("value_not_printed", lang)
               for v, u in zip(growth["value"], growth["unit"], strict=True)]
+    return growth, shown, lines, ticks, values
+
+
+def growth_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
+    """Year-on-year growth, sorted, negative and positive in diverging colours."""
+    growth, shown, lines, ticks, values = _growth_parts(rows, lang)
     fig = go.Figure(go.Bar(
         x=growth["yoy_pct"].astype(float), y=shown, orientation="h",
         marker={"color": [NEGATIVE if v < 0 else POSITIVE for v in growth["yoy_pct"]]},
@@ -199,14 +206,7 @@ def growth_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
 
 def growth_json(rows: pd.DataFrame, lang: str) -> dict:
     """``growth_figure`` as the JSON plotly writes for it, without its validation."""
-    labels = pd.Series(names(rows, lang), index=rows.index)
-    growth = rows[rows["yoy_pct"].notna()].sort_values("yoy_pct")
-    shown = [esc(n) for n in labels[growth.index]]
-    lines = [wrap(n) for n in labels[growth.index]]
-    ticks = ["<br>".join(esc(part) for part in parts) for parts in lines]
-    growth = growth.reset_index(drop=True)
-    values = [esc(_amount(v, u, lang)) if pd.notna(v) else t("value_not_printed", lang)
-              for v, u in zip(growth["value"], growth["unit"], strict=True)]
+    growth, shown, lines, ticks, values = _growth_parts(rows, lang)
     pct = growth["yoy_pct"].astype(float)
     bars = {"type": "bar", "x": pct.to_numpy(), "y": shown, "orientation": "h",
             "marker": {"color": [NEGATIVE if v < 0 else POSITIVE for v in growth["yoy_pct"]]},

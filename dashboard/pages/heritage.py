@@ -562,20 +562,24 @@ def _timeline_parts(sites: pd.DataFrame, rows: pd.DataFrame, lang: str,
     order = labels(list(range(len(records))))
     # components.style's layout, the legend moved to the foot of the figure (container
     # reference): below the axis title, never over it, however many lines it takes
-    layout = {
+    return traces, _timeline_layout(order, lang)
+
+
+def _timeline_layout(order: list[str], lang: str) -> dict:
+    """The timeline's layout for its bars' labels ``order`` (top to bottom)."""
+    return {
         "yaxis": {"categoryorder": "array", "categoryarray": order,
                   "automargin": True, "tickfont": {"size": 11}},
         "xaxis": {"title": {"text": t("year_axis", lang)}, "gridcolor": "#e5e5e5",
                   "zeroline": True, "zerolinecolor": "#999", "automargin": True},
         "barmode": "overlay", "bargap": 0.25,
-        "height": max(260, 21 * len(dated) + 170),
+        "height": max(260, 21 * len(order) + 170),
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
         "plot_bgcolor": "white", "showlegend": True, "hoverlabel": {"font": {"family": FONT}},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 0, "x": 0,
                    "xanchor": "left", "yref": "container"},
     }
-    return traces, layout
 
 
 # --- tables and the detail panel --------------------------------------------------------
@@ -1079,20 +1083,7 @@ def _fast_timeline(pre: _Prepared, tx: _Texts, at: list[int],
                 "customdata": [list(tx.timeline_custom[i]) for i in thin],
                 "hovertemplate": hover,
             })
-    layout = {
-        "yaxis": {"categoryorder": "array",
-                  "categoryarray": [tx.timeline_label[i] for i in dated],
-                  "automargin": True, "tickfont": {"size": 11}},
-        "xaxis": {"title": {"text": t("year_axis", lang)}, "gridcolor": "#e5e5e5",
-                  "zeroline": True, "zerolinecolor": "#999", "automargin": True},
-        "barmode": "overlay", "bargap": 0.25,
-        "height": max(260, 21 * len(dated) + 170),
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
-        "plot_bgcolor": "white", "showlegend": True, "hoverlabel": {"font": {"family": FONT}},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 0, "x": 0,
-                   "xanchor": "left", "yref": "container"},
-    }
+    layout = _timeline_layout([tx.timeline_label[i] for i in dated], lang)
     figure = maps.figure_json(traces, layout)
     if not dated:
         return figure, t("summary_empty", lang)

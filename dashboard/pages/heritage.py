@@ -455,11 +455,18 @@ def counts_json(rows: pd.DataFrame, lang: str) -> dict:
 def _counts_parts(rows: pd.DataFrame, counties: list[str],
                   lang: str) -> tuple[list[dict], dict]:
     counts = rows["county"].value_counts().reindex(counties).fillna(0).astype(int)
+    return _counts_traces(counties, counts.tolist(), lang)
+
+
+def _counts_traces(counties: list[str], counts: list[int],
+                   lang: str) -> tuple[list[dict], dict]:
+    """The county choropleth with each county's count written on it."""
     points = maps.county_points()
+    top = max(max(counts, default=0), 1)
     # no colour bar: each county carries its count, and a bar would take a third of a phone
     return [{
         "type": "choropleth", "geojson": data.counties_geojson(),
-        "featureidkey": "properties.county", "locations": counties, "z": counts.tolist(),
+        "featureidkey": "properties.county", "locations": counties, "z": counts,
         "zmin": 0, "colorscale": maps.colorscale("Blues"), "showscale": False,
         "marker": {"line": {"color": maps.OUTLINE, "width": 1}},
         "text": [data.county_label(c, lang) for c in counties],
@@ -469,8 +476,8 @@ def _counts_parts(rows: pd.DataFrame, counties: list[str],
         "lon": [points[c][0] for c in counties], "lat": [points[c][1] for c in counties],
         "mode": "text", "text": [f"{data.county_label(c, lang)}<br>{n}"
                                  for c, n in zip(counties, counts, strict=True)],
-        "textfont": {"size": 11, "color": ["white" if n > 0.55 * max(counts.max(), 1)
-                                           else "#222" for n in counts]},
+        "textfont": {"size": 11, "color": ["white" if n > 0.55 * top else "#222"
+                                           for n in counts]},
         "hoverinfo": "skip", "showlegend": False,
     }], maps.geo_layout_json(360)
 
@@ -1004,24 +1011,7 @@ def _fast_counts(pre: _Prepared, at: list[int], counties: list[str],
         if pre.county[i] in tally:
             tally[pre.county[i]] += 1
     counts = [tally[c] for c in counties]
-    points = maps.county_points()
-    top = max(max(counts), 1)
-    figure = maps.figure_json([{
-        "type": "choropleth", "geojson": data.counties_geojson(),
-        "featureidkey": "properties.county", "locations": counties, "z": counts,
-        "zmin": 0, "colorscale": maps.colorscale("Blues"), "showscale": False,
-        "marker": {"line": {"color": maps.OUTLINE, "width": 1}},
-        "text": [data.county_label(c, lang) for c in counties],
-        "hovertemplate": "%{text}: %{z}<extra></extra>", "name": t("sites", lang),
-    }, {
-        "type": "scattergeo",
-        "lon": [points[c][0] for c in counties], "lat": [points[c][1] for c in counties],
-        "mode": "text", "text": [f"{data.county_label(c, lang)}<br>{n}"
-                                 for c, n in zip(counties, counts, strict=True)],
-        "textfont": {"size": 11, "color": ["white" if n > 0.55 * top else "#222"
-                                           for n in counts]},
-        "hoverinfo": "skip", "showlegend": False,
-    }], maps.geo_layout_json(360))
+    figure = maps.figure_json(*_counts_traces(counties, counts, lang))
     if not at:
         return figure, t("summary_empty", lang)
     ranked = sorted(zip(counties, counts, strict=True), key=lambda p: -p[1])

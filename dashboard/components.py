@@ -146,7 +146,9 @@ def localize(tree: Component, lang: str) -> Component:
     """Put every third-party widget of a rendered page into the page's language, in one
     place rather than at each call: dropdown texts, the date picker's placeholder and month
     header, and the plotly.js locale of each chart (toolbar tooltips, month and day names).
-    The calendar's month and day names follow ``<html lang>`` (assets/locale.js)."""
+    The calendar's month and day names follow ``<html lang>`` (assets/locale.js).
+    Idempotent: page layouts are remembered per language (``memo_per_data``), so the same
+    tree comes back here on every visit and is left as it was."""
     for node in [tree, *tree._traverse()] if isinstance(tree, Component) else []:
         if isinstance(node, dcc.Dropdown) and getattr(node, "labels", None) is None:
             node.labels = dropdown_labels(lang)
